@@ -1,0 +1,183 @@
+package io.streamsparse.encoder;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * A Hugging Face {@code tokenizer.json} (through DJL's native tokenizers, offline) plus what the encoders need to
+ * know about its vocabulary.
+ *
+ * <p>Invariants: every encoding has between 1 and {@code maxLength} ids, special tokens included, no padding;
+ * {@link Tokens#truncated()} is true iff the text had more tokens than that. {@code special[id]} is true for the
+ * ids of {@code added_tokens} marked {@code "special": true} in the tokenizer.json (e.g. {@code [PAD] [UNK] [CLS]
+ * [SEP] [MASK]}) and for every id the post-processor inserts; those ids never become terms. Thread-safe.
+ */
+final class HfTokenizer implements AutoCloseable {
+
+    /** One text's tokens. {@code typeIds} has the same length as {@code ids}. */
+    record Tokens(long[] ids, long[] typeIds, boolean truncated) {
+        int length() {
+            return ids.length;
+        }
+    }
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final int maxLength;
+    private final int vocabularySize;
+    private final boolean[] special;
+    private final int[] specialIds;
+    private final long padId;
+
+    private HfTokenizer(HuggingFaceTokenizer tokenizer, int maxLength, int vocabularySize, boolean[] special,
+            long padId) {
+        this.tokenizer = tokenizer;
+        this.maxLength = maxLength;
+        this.vocabularySize = vocabularySize;
+        this.special = special;
+        this.padId = padId;
+        int n = 0;
+        for (boolean s : special) {
+            n += s ? 1 : 0;
+        }
+        this.specialIds = new int[n];
+        for (int i = 0, k = 0; i < special.length; i++) {
+            if (special[i]) {
+                specialIds[k++] = i;
+            }
+        }
+    }
+
+    /** Loads {@code tokenizer.json} bytes; truncates to {@code maxLength} tokens, never pads. */
+    static HfTokenizer load(byte[] json, int maxLength) {
+        JsonObject root;
+        try {
+            JsonElement parsed = JsonParser.parseString(new String(json, StandardCharsets.UTF_8));
+            if (!parsed.isJsonObject()) {
+                throw new IllegalArgumentException("tokenizer.json is not a JSON object");
+            }
+            root = parsed.getAsJsonObject();
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("tokenizer.json is not valid JSON: " + e.getMessage(), e);
+        }
+        int maxId = -1;
+        JsonObject model = root.has("model") && root.get("model").isJsonObject() ? root.getAsJsonObject("model") : null;
+        if (model != null && model.has("vocab")) {
+            JsonElement vocab = model.get("vocab");
+            if (vocab.isJsonObject()) {              // WordPiece, BPE: token -> id
+                for (Map.Entry<String, JsonElement> e : vocab.getAsJsonObject().entrySet()) {
+                    maxId = Math.max(maxId, e.getValue().getAsInt());
+                }
+            } else if (vocab.isJsonArray()) {        // Unigram: [token, score] pairs, id = position
+                maxId = Math.max(maxId, vocab.getAsJsonArray().size() - 1);
+            }
+        }
+        JsonArray added = root.has("added_tokens") && root.get("added_tokens").isJsonArray()
+                ? root.getAsJsonArray("added_tokens") : new JsonArray();
+        for (JsonElement e : added) {
+            maxId = Math.max(maxId, e.getAsJsonObject().get("id").getAsInt());
+        }
+        if (maxId < 0) {
+            throw new IllegalArgumentException("tokenizer.json has no vocabulary (model.vocab / added_tokens)");
+        }
+        boolean[] special = new boolean[maxId + 1];
+        long padId = -1;
+        for (JsonElement e : added) {
+            JsonObject t = e.getAsJsonObject();
+            int id = t.get("id").getAsInt();
+            if (t.has("special") && t.get("special").getAsBoolean()) {
+                special[id] = true;
+            }
+            String content = t.has("content") ? t.get("content").getAsString() : "";
+            if (padId < 0 && ("[PAD]".equals(content) || "<pad>".equals(content))) {
+                padId = id;
+            }
+        }
+        if (root.has("padding") && root.get("padding").isJsonObject()
+                && root.getAsJsonObject("padding").has("pad_id")) {
+            padId = root.getAsJsonObject("padding").get("pad_id").getAsLong();
+        }
+        HuggingFaceTokenizer tokenizer;
+        try {
+            tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json), Map.of(
+                    "padding", "false",
+                    "truncation", "true",
+                    "maxLength", Integer.toString(maxLength),
+                    "modelMaxLength", Integer.toString(maxLength),
+                    "addSpecialTokens", "true"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load tokenizer.json", e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cannot load tokenizer.json: " + e.getMessage(), e);
+        }
+        if (tokenizer.getMaxLength() != maxLength) {
+            tokenizer.close();
+            throw new IllegalArgumentException("tokenizer refused maxLength " + maxLength + " (got "
+                    + tokenizer.getMaxLength() + ")");
+        }
+        // the post-processor's own tokens ([CLS], [SEP], <s>, </s>, ...) count as special even if not marked so
+        Encoding probe = tokenizer.encode("");
+        long[] ids = probe.getIds();
+        long[] mask = probe.getSpecialTokenMask();
+        for (int i = 0; i < ids.length; i++) {
+            if (mask[i] == 1 && ids[i] >= 0 && ids[i] < special.length) {
+                special[(int) ids[i]] = true;
+            }
+        }
+        return new HfTokenizer(tokenizer, maxLength, maxId + 1, special, Math.max(padId, 0));
+    }
+
+    Tokens encode(String text) {
+        Encoding e = tokenizer.encode(text);
+        long[] ids = e.getIds();
+        if (ids.length == 0) {
+            // a tokenizer without a post-processor gives nothing for ""; the model still needs one position
+            return new Tokens(new long[] {padId}, new long[1], false);
+        }
+        return new Tokens(ids, e.getTypeIds(), e.exceedMaxLength());
+    }
+
+    /** True for ids that never become terms. Ids outside the vocabulary are not special. */
+    boolean isSpecial(long id) {
+        return id >= 0 && id < special.length && special[(int) id];
+    }
+
+    /** Special ids, ascending; a fresh copy. */
+    int[] specialIds() {
+        return specialIds.clone();
+    }
+
+    long padId() {
+        return padId;
+    }
+
+    int maxLength() {
+        return maxLength;
+    }
+
+    /** One more than the largest id of the vocabulary (model vocab and added tokens). */
+    int vocabularySize() {
+        return vocabularySize;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+
+    @Override
+    public String toString() {
+        return "HfTokenizer{vocabulary=" + vocabularySize + ", maxLength=" + maxLength + ", specials="
+                + Arrays.toString(specialIds) + ", pad=" + padId + "}";
+    }
+}
