@@ -1,0 +1,45 @@
+package io.streamsparse.encoderservice;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Configuration of the encoder service.
+ *
+ * @param documentsTopic   input: JSON documents keyed by id, null value = delete
+ * @param vectorsTopic     output: encoded documents keyed by id, null value = delete
+ * @param deadLetterTopic  records that cannot be encoded, with the reason in a header
+ * @param modelPath        ONNX model file; {@code classpath:default} = the bundled model
+ * @param tokenizerPath    HF tokenizer.json; {@code classpath:default} = the bundled tokenizer
+ * @param maxLength        tokens per document fed to the model (longer input is truncated and counted)
+ * @param maxTerms         non-zeros kept per document vector
+ * @param minWeight        weights below this are dropped
+ * @param intraOpThreads   ONNX Runtime intra-op threads
+ * @param maxBatchSize     documents per inference call
+ * @param maxDocumentChars longer texts are rejected to the dead-letter topic
+ * @param maxRecordBytes   larger record values are rejected to the dead-letter topic
+ * @param snippetChars     length of the text prefix kept for result snippets
+ */
+@ConfigurationProperties("streamsparse.encoder")
+public record EncoderProperties(
+        @DefaultValue("documents") String documentsTopic,
+        @DefaultValue("sparse-vectors") String vectorsTopic,
+        @DefaultValue("documents.DLT") String deadLetterTopic,
+        @DefaultValue("classpath:default") String modelPath,
+        @DefaultValue("classpath:default") String tokenizerPath,
+        @DefaultValue("256") int maxLength,
+        @DefaultValue("256") int maxTerms,
+        @DefaultValue("0.01") float minWeight,
+        @DefaultValue("0") int intraOpThreads,
+        @DefaultValue("32") int maxBatchSize,
+        @DefaultValue("100000") int maxDocumentChars,
+        @DefaultValue("1048576") int maxRecordBytes,
+        @DefaultValue("300") int snippetChars) {
+
+    public EncoderProperties {
+        if (maxDocumentChars < 1 || maxRecordBytes < 1 || snippetChars < 0) {
+            throw new IllegalArgumentException("limits must be positive: maxDocumentChars=" + maxDocumentChars
+                    + " maxRecordBytes=" + maxRecordBytes + " snippetChars=" + snippetChars);
+        }
+    }
+}
