@@ -1,0 +1,102 @@
+package io.streamsparse.core.index;
+
+/**
+ * Build and maintenance knobs of a {@link ShardIndex}. Everything the physical layout depends on is here, so a batch
+ * build and a compacted streamed index with equal configs and equal content are byte-identical.
+ *
+ * @param vocabularySize      term ids must be {@code < vocabularySize} (30522 for BERT WordPiece)
+ * @param blockSize           target average number of documents per block of an inverted list ({@code >= 1})
+ * @param pruneLambda         static pruning: an inverted list keeps its {@code pruneLambda} heaviest postings;
+ *                            0 disables pruning. The forward index keeps every posting either way
+ * @param summaryAlpha        a block summary keeps its heaviest coordinates until they hold this fraction of the
+ *                            summary's total mass, in (0, 1]; 1 keeps all (summaries are then full upper bounds)
+ * @param quantization        storage of forward-index weights
+ * @param reblockTailFraction a list is re-blocked when its unblocked tail exceeds this fraction of its blocked part
+ * @param reblockMinTail      ... and the tail holds at least this many postings
+ * @param reblockDeadFraction a list is re-blocked when this fraction of its postings belongs to deleted documents
+ * @param clusteringTerms     the heaviest terms of a document used to assign it to a block ({@code >= 1})
+ * @param seed                seed of the content hashes that pick block centroids
+ */
+public record IndexConfig(int vocabularySize, int blockSize, int pruneLambda, float summaryAlpha,
+                          Quantization quantization, float reblockTailFraction, int reblockMinTail,
+                          float reblockDeadFraction, int clusteringTerms, long seed) {
+
+    public static final int DEFAULT_VOCABULARY_SIZE = 30522;
+
+    private static final IndexConfig DEFAULTS = new IndexConfig(DEFAULT_VOCABULARY_SIZE, 16, 0, 0.5f,
+            Quantization.U8, 0.25f, 64, 0.25f, 12, 0x5EED_5EED_5EEDL);
+
+    public IndexConfig {
+        if (vocabularySize < 1) {
+            throw new IllegalArgumentException("vocabularySize must be >= 1, was " + vocabularySize);
+        }
+        if (blockSize < 1 || blockSize > 1 << 16) {
+            throw new IllegalArgumentException("blockSize must be in [1, 65536], was " + blockSize);
+        }
+        if (pruneLambda < 0) {
+            throw new IllegalArgumentException("pruneLambda must be >= 0 (0 = no pruning), was " + pruneLambda);
+        }
+        if (!(summaryAlpha > 0f && summaryAlpha <= 1f)) {
+            throw new IllegalArgumentException("summaryAlpha must be in (0, 1], was " + summaryAlpha);
+        }
+        if (quantization == null) {
+            throw new IllegalArgumentException("quantization must not be null");
+        }
+        if (!(reblockTailFraction > 0f) || Float.isInfinite(reblockTailFraction)) {
+            throw new IllegalArgumentException("reblockTailFraction must be finite and > 0, was " + reblockTailFraction);
+        }
+        if (reblockMinTail < 0) {
+            throw new IllegalArgumentException("reblockMinTail must be >= 0, was " + reblockMinTail);
+        }
+        if (!(reblockDeadFraction > 0f && reblockDeadFraction <= 1f)) {
+            throw new IllegalArgumentException("reblockDeadFraction must be in (0, 1], was " + reblockDeadFraction);
+        }
+        if (clusteringTerms < 1) {
+            throw new IllegalArgumentException("clusteringTerms must be >= 1, was " + clusteringTerms);
+        }
+    }
+
+    public static IndexConfig defaults() {
+        return DEFAULTS;
+    }
+
+    public IndexConfig withVocabularySize(int v) {
+        return new IndexConfig(v, blockSize, pruneLambda, summaryAlpha, quantization, reblockTailFraction,
+                reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
+    }
+
+    public IndexConfig withBlockSize(int v) {
+        return new IndexConfig(vocabularySize, v, pruneLambda, summaryAlpha, quantization, reblockTailFraction,
+                reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
+    }
+
+    public IndexConfig withPruneLambda(int v) {
+        return new IndexConfig(vocabularySize, blockSize, v, summaryAlpha, quantization, reblockTailFraction,
+                reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
+    }
+
+    public IndexConfig withSummaryAlpha(float v) {
+        return new IndexConfig(vocabularySize, blockSize, pruneLambda, v, quantization, reblockTailFraction,
+                reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
+    }
+
+    public IndexConfig withQuantization(Quantization v) {
+        return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, v, reblockTailFraction,
+                reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
+    }
+
+    public IndexConfig withReblock(float tailFraction, int minTail, float deadFraction) {
+        return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, quantization, tailFraction,
+                minTail, deadFraction, clusteringTerms, seed);
+    }
+
+    public IndexConfig withClusteringTerms(int v) {
+        return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, quantization,
+                reblockTailFraction, reblockMinTail, reblockDeadFraction, v, seed);
+    }
+
+    public IndexConfig withSeed(long v) {
+        return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, quantization,
+                reblockTailFraction, reblockMinTail, reblockDeadFraction, clusteringTerms, v);
+    }
+}

@@ -1,0 +1,49 @@
+package io.streamsparse.core.index;
+
+import java.util.Arrays;
+
+/**
+ * Per-thread reusable query buffers, so a search allocates only its result: the dense query, the "seen" marks
+ * (an epoch per slot: a slot is seen in this query iff {@code seen[slot] == epoch}, so nothing is cleared between
+ * queries), and the top-k heap.
+ */
+final class QueryScratch {
+    final float[] dense;
+    int[] seen = new int[0];
+    int epoch;
+    final TopK top = new TopK();
+    int[] outSlots = new int[16];
+    float[] outScores = new float[16];
+
+    QueryScratch(int vocabularySize) {
+        dense = new float[vocabularySize];
+    }
+
+    /** Starts a query over {@code slotLimit} slots: bumps the epoch (clearing the marks only on wrap-around). */
+    void beginSeen(int slotLimit) {
+        if (seen.length < slotLimit) {
+            seen = new int[Math.max(slotLimit, seen.length + (seen.length >>> 1))];
+            epoch = 0;
+        }
+        if (++epoch == Integer.MAX_VALUE) {
+            Arrays.fill(seen, 0);
+            epoch = 1;
+        }
+    }
+
+    /** Marks the slot seen; returns false when it already was in this query. */
+    boolean markSeen(int slot) {
+        if (seen[slot] == epoch) {
+            return false;
+        }
+        seen[slot] = epoch;
+        return true;
+    }
+
+    void ensureOut(int k) {
+        if (outSlots.length < k) {
+            outSlots = new int[k];
+            outScores = new float[k];
+        }
+    }
+}

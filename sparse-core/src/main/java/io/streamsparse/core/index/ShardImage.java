@@ -1,0 +1,130 @@
+package io.streamsparse.core.index;
+
+import java.util.Map;
+
+/**
+ * The complete state of a shard as flat arrays: what a snapshot stores and restores. Produced by
+ * {@link ShardIndex#image()} on the writer thread, turned back into an index by {@link ShardIndex#fromImage}.
+ *
+ * <p>Documents are numbered densely {@code 0..docCount-1} in the index's slot order (dead slots dropped). Document
+ * {@code d} owns entries {@code [start[d], start[d+1])} of {@code terms}/{@code codes}; term ids ascend within a
+ * document and are {@code < config.vocabularySize()}; codes are {@code config.quantization().bytes()} bytes each,
+ * little-endian; weight = code × {@code scale[d]}. The arrays are owned by the image and must not be modified.
+ * The constructor checks every invariant and throws {@link IllegalArgumentException} naming the first violation,
+ * so an image read from untrusted bytes is safe to index.
+ */
+public final class ShardImage {
+
+    private final IndexConfig config;
+    private final long appliedOffset;
+    private final String[] docIds;
+    private final String[] titles;
+    private final String[] snippets;
+    private final Map<String, String>[] fields;
+    private final int[] start;
+    private final int[] terms;
+    private final byte[] codes;
+    private final float[] scale;
+
+    public ShardImage(IndexConfig config, long appliedOffset, String[] docIds, String[] titles, String[] snippets,
+                      Map<String, String>[] fields, int[] start, int[] terms, byte[] codes, float[] scale) {
+        if (config == null) {
+            throw new IllegalArgumentException("config must not be null");
+        }
+        if (appliedOffset < -1) {
+            throw new IllegalArgumentException("appliedOffset must be >= -1, was " + appliedOffset);
+        }
+        int n = docIds.length;
+        if (titles.length != n || snippets.length != n || fields.length != n || scale.length != n
+                || start.length != n + 1) {
+            throw new IllegalArgumentException("per-document arrays disagree on the document count " + n);
+        }
+        if (start[0] != 0 || start[n] != terms.length) {
+            throw new IllegalArgumentException("start must run from 0 to " + terms.length + ", was " + start[0]
+                    + ".." + start[n]);
+        }
+        if ((long) terms.length * config.quantization().bytes() != codes.length) {
+            throw new IllegalArgumentException("codes hold " + codes.length + " bytes for " + terms.length
+                    + " entries of " + config.quantization());
+        }
+        int vocab = config.vocabularySize();
+        java.util.HashSet<String> seen = new java.util.HashSet<>(n * 2);
+        for (int d = 0; d < n; d++) {
+            if (docIds[d] == null || titles[d] == null || snippets[d] == null || fields[d] == null) {
+                throw new IllegalArgumentException("null id, title, snippet or fields at document " + d);
+            }
+            if (!seen.add(docIds[d])) {
+                throw new IllegalArgumentException("duplicate document id " + docIds[d]);
+            }
+            if (start[d + 1] < start[d]) {
+                throw new IllegalArgumentException("start decreases at document " + d);
+            }
+            if (!(scale[d] >= 0f) || Float.isInfinite(scale[d])) {
+                throw new IllegalArgumentException("scale of document " + docIds[d] + " is " + scale[d]);
+            }
+            for (int i = start[d]; i < start[d + 1]; i++) {
+                if (terms[i] < 0 || terms[i] >= vocab) {
+                    throw new IllegalArgumentException("term id " + terms[i] + " of " + docIds[d]
+                            + " outside the vocabulary of " + vocab);
+                }
+                if (i > start[d] && terms[i] <= terms[i - 1]) {
+                    throw new IllegalArgumentException("term ids of " + docIds[d] + " not ascending at " + terms[i]);
+                }
+            }
+        }
+        this.config = config;
+        this.appliedOffset = appliedOffset;
+        this.docIds = docIds;
+        this.titles = titles;
+        this.snippets = snippets;
+        this.fields = fields;
+        this.start = start;
+        this.terms = terms;
+        this.codes = codes;
+        this.scale = scale;
+    }
+
+    public IndexConfig config() {
+        return config;
+    }
+
+    public long appliedOffset() {
+        return appliedOffset;
+    }
+
+    public int docCount() {
+        return docIds.length;
+    }
+
+    public String[] docIds() {
+        return docIds;
+    }
+
+    public String[] titles() {
+        return titles;
+    }
+
+    public String[] snippets() {
+        return snippets;
+    }
+
+    public Map<String, String>[] fields() {
+        return fields;
+    }
+
+    public int[] start() {
+        return start;
+    }
+
+    public int[] terms() {
+        return terms;
+    }
+
+    public byte[] codes() {
+        return codes;
+    }
+
+    public float[] scale() {
+        return scale;
+    }
+}

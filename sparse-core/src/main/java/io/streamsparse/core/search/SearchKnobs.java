@@ -1,0 +1,50 @@
+package io.streamsparse.core.search;
+
+/**
+ * Query-time knobs of the approximate search (Seismic, SIGIR 2024). Exact search ignores all but
+ * {@code filterExactMax}-style routing, which it does not need.
+ *
+ * @param queryCut       number of heaviest query terms whose inverted lists are traversed ({@code >= 1}); the rest
+ *                       of the query still contributes to every exact document score
+ * @param heapFactor     a block is skipped when its summary score is {@code < heapFactor ×} the current k-th best
+ *                       score ({@code > 0}); below 1 visits more blocks (higher recall), above 1 fewer
+ * @param filterExactMax a filtered query whose filter matches at most this many documents is answered by exact
+ *                       scoring of exactly those documents instead of the approximate traversal ({@code >= 0})
+ */
+public record SearchKnobs(int queryCut, float heapFactor, int filterExactMax) {
+
+    public static final int DEFAULT_QUERY_CUT = 10;
+    public static final float DEFAULT_HEAP_FACTOR = 0.9f;
+    public static final int DEFAULT_FILTER_EXACT_MAX = 20_000;
+
+    private static final SearchKnobs DEFAULTS =
+            new SearchKnobs(DEFAULT_QUERY_CUT, DEFAULT_HEAP_FACTOR, DEFAULT_FILTER_EXACT_MAX);
+
+    public SearchKnobs {
+        if (queryCut < 1) {
+            throw new IllegalArgumentException("queryCut must be >= 1, was " + queryCut);
+        }
+        if (!(heapFactor > 0f) || Float.isInfinite(heapFactor)) {
+            throw new IllegalArgumentException("heapFactor must be finite and > 0, was " + heapFactor);
+        }
+        if (filterExactMax < 0) {
+            throw new IllegalArgumentException("filterExactMax must be >= 0, was " + filterExactMax);
+        }
+    }
+
+    public static SearchKnobs defaults() {
+        return DEFAULTS;
+    }
+
+    public SearchKnobs withQueryCut(int value) {
+        return new SearchKnobs(value, heapFactor, filterExactMax);
+    }
+
+    public SearchKnobs withHeapFactor(float value) {
+        return new SearchKnobs(queryCut, value, filterExactMax);
+    }
+
+    public SearchKnobs withFilterExactMax(int value) {
+        return new SearchKnobs(queryCut, heapFactor, value);
+    }
+}

@@ -1,0 +1,71 @@
+package io.streamsparse.core.snapshot;
+
+import io.streamsparse.core.index.IndexConfig;
+import io.streamsparse.core.index.ShardImage;
+import io.streamsparse.core.index.ShardIndex;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Map;
+
+/**
+ * Writes a shard in the current {@link SnapshotFormat} version. Call on the shard's writer thread (or while no
+ * writer runs): the snapshot is the state at {@link ShardIndex#appliedOffset()}. Does not close the stream.
+ */
+public final class SnapshotWriter {
+
+    private SnapshotWriter() {
+    }
+
+    public static void write(ShardIndex index, OutputStream out) throws IOException {
+        write(index.image(), out);
+    }
+
+    public static void write(ShardImage image, OutputStream out) throws IOException {
+        LittleEndianOut w = new LittleEndianOut(out);
+        w.bytes(SnapshotFormat.MAGIC, 0, SnapshotFormat.MAGIC.length);
+        w.u8(SnapshotFormat.CURRENT_VERSION);
+        writeConfig(w, image.config());
+        w.i64(image.appliedOffset());
+        int n = image.docCount();
+        w.varint(n);
+        int[] start = image.start();
+        int[] terms = image.terms();
+        byte[] codes = image.codes();
+        int codeBytes = image.config().quantization().bytes();
+        for (int d = 0; d < n; d++) {
+            w.string(image.docIds()[d]);
+            w.string(image.titles()[d]);
+            w.string(image.snippets()[d]);
+            Map<String, String> fields = image.fields()[d];
+            w.varint(fields.size());
+            for (Map.Entry<String, String> e : fields.entrySet()) {
+                w.string(e.getKey());
+                w.string(e.getValue());
+            }
+            int from = start[d];
+            int to = start[d + 1];
+            w.varint(to - from);
+            int prev = 0;
+            for (int i = from; i < to; i++) {
+                w.varint(terms[i] - prev);
+                prev = terms[i];
+            }
+            w.f32(image.scale()[d]);
+            w.bytes(codes, from * codeBytes, (to - from) * codeBytes);
+        }
+        w.finishWithCrc();
+    }
+
+    static void writeConfig(LittleEndianOut w, IndexConfig c) throws IOException {
+        w.i32(c.vocabularySize());
+        w.i32(c.blockSize());
+        w.i32(c.pruneLambda());
+        w.f32(c.summaryAlpha());
+        w.u8(c.quantization().ordinal());
+        w.f32(c.reblockTailFraction());
+        w.i32(c.reblockMinTail());
+        w.f32(c.reblockDeadFraction());
+        w.i32(c.clusteringTerms());
+        w.i64(c.seed());
+    }
+}
