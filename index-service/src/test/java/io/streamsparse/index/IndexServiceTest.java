@@ -1,0 +1,175 @@
+package io.streamsparse.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streamsparse.core.vector.EncodedDocument;
+import io.streamsparse.core.vector.SparseVector;
+import io.streamsparse.core.vector.SparseVectorCodec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** One index-service instance owning both partitions of a real (embedded KRaft) broker's vectors topic. */
+class IndexServiceTest {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static EmbeddedKafkaKraftBroker broker;
+    static KafkaProducer<String, byte[]> producer;
+    static ConfigurableApplicationContext service;
+    static URI base;
+
+    @BeforeAll
+    static void start() {
+        broker = new EmbeddedKafkaKraftBroker(1, 2, "sparse-vectors", "sparse-vectors.DLT");
+        broker.brokerProperties(Map.of("auto.create.topics.enable", "false"));
+        broker.afterPropertiesSet();
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        producer = new KafkaProducer<>(props);
+        // written before the service starts: it must replay them before declaring itself ready
+        for (int i = 0; i < 200; i++) {
+            send(i % 2, "doc-" + i, vector(i));
+        }
+        producer.flush();
+        service = IndexServiceApplication.builder().run("--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+                "--streamsparse.index.partitions=0,1");
+        base = URI.create("http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+        producer.close();
+        broker.destroy();
+    }
+
+    /** Doc i holds term i (weight 2) and term 1000 + i % 7 (weight 1). */
+    static SparseVector vector(int i) {
+        return SparseVector.of(new int[] {i, 1000 + i % 7}, new float[] {2f, 1f});
+    }
+
+    static void send(int partition, String id, SparseVector v) {
+        byte[] value = v == null ? null
+                : SparseVectorCodec.encode(new EncodedDocument("title " + id, "snippet", v.nnz() < 2 ? Map.of()
+                        : Map.of("mod7", Integer.toString(v.termId(1) - 1000)), v));
+        producer.send(new ProducerRecord<>("sparse-vectors", partition, id, value));
+    }
+
+    static HttpResponse<String> call(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json");
+        b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
+                : b.method(method, HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode search(int shard, String body) throws Exception {
+        HttpResponse<String> r = call("POST", "/v1/shards/" + shard + "/search", body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void replaysBeforeReadyThenServesUpdatesAndDeletes() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> call("GET", "/actuator/health/readiness", null)
+                .statusCode() == 200);
+        JsonNode shards = JSON.readTree(call("GET", "/v1/shards", null).body());
+        assertThat(shards.get(0).path("documents").asInt() + shards.get(1).path("documents").asInt()).isEqualTo(200);
+
+        JsonNode hits = search(0, "{\"terms\":[42],\"weights\":[1.0],\"k\":3}").path("hits");
+        assertThat(hits.get(0).path("id").asString()).isEqualTo("doc-42");
+        assertThat(hits.get(0).path("title").asString()).isEqualTo("title doc-42");
+
+        // filter: term 1000 + 3 is shared by docs with i % 7 == 3; only even ids live on shard 0
+        JsonNode filtered = search(0, "{\"terms\":[1003],\"weights\":[1.0],\"k\":100,\"filter\":\"mod7:3\"}");
+        assertThat(filtered.path("hits")).allSatisfy(h -> assertThat(h.path("id").asString()).matches(
+                id -> Integer.parseInt(id.substring(4)) % 7 == 3 && Integer.parseInt(id.substring(4)) % 2 == 0));
+
+        send(0, "doc-42", SparseVector.of(new int[] {5000}, new float[] {3f}));
+        send(0, "doc-44", null);
+        producer.flush();
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(search(0, "{\"terms\":[5000],\"weights\":[1.0],\"k\":3}").path("hits").get(0).path("id")
+                    .asString()).isEqualTo("doc-42");
+            assertThat(search(0, "{\"terms\":[44],\"weights\":[1.0],\"k\":3}").path("hits")).isEmpty();
+        });
+
+        JsonNode digest = JSON.readTree(call("GET", "/v1/shards/0/digest", null).body());
+        assertThat(digest.path("documents").asInt()).isEqualTo(99);
+        assertThat(digest.path("digest").asString()).hasSizeGreaterThan(16);
+    }
+
+    @Test
+    void undecodableVectorRecordIsDeadLetteredAndTheShardGoesOn() throws Exception {
+        producer.send(new ProducerRecord<>("sparse-vectors", 1, "garbage", new byte[] {'D', 1, 9, 9}));
+        send(1, "after-garbage", SparseVector.of(new int[] {7777}, new float[] {1f}));
+        producer.flush();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
+                search(1, "{\"terms\":[7777],\"weights\":[1.0],\"k\":1}").path("hits").get(0).path("id").asString())
+                .isEqualTo("after-garbage"));
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlt-check");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of("sparse-vectors.DLT"));
+            String[] reason = new String[1];
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    reason[0] = new String(r.headers().lastHeader("kafka_dlt-exception-message").value(),
+                            StandardCharsets.UTF_8);
+                }
+                return reason[0] != null;
+            });
+            assertThat(reason[0]).contains("rejected sparse-vectors-1@").contains("exceeds");
+        }
+    }
+
+    @Test
+    void badRequestsGetProblemDetails() throws Exception {
+        HttpResponse<String> r = call("POST", "/v1/shards/0/search", "{\"terms\":[1,1],\"weights\":[1,1]}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(r.body()).path("detail").asString()).contains("duplicate term id 1");
+        r = call("POST", "/v1/shards/0/search", "{\"terms\":[1],\"weights\":[1],\"k\":100000}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("k must be in [1, 1000]");
+        r = call("POST", "/v1/shards/0/search", "{\"terms\":[1],\"weights\":[1],\"filter\":\"a:b AND (\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        r = call("POST", "/v1/shards/0/search", "not json");
+        assertThat(r.statusCode()).isEqualTo(400);
+        r = call("POST", "/v1/shards/9/search", "{\"terms\":[1],\"weights\":[1]}");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).contains("shard 9 is not served here");
+    }
+}
