@@ -250,6 +250,17 @@ class OnnxSparseEncoderTest {
     }
 
     @Test
+    void aRealDenseEmbeddingModelIsRefusedWithTheReason() {
+        // MiniLM-L6 (int8) from the test-scope jar: real BERT inputs, but its only output is last_hidden_state
+        // [B,S,384], which is no term-weight output
+        EncoderConfig config = new EncoderConfig("classpath:/all-minilm-l6-v2-q.onnx", TinyModels.TOKENIZER, 32, 32,
+                0.01f, 1, 1, 4, false);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxSparseEncoder.open(config));
+        assertTrue(e.getMessage().contains("384") && e.getMessage().contains("30522")
+                && e.getMessage().contains("last_hidden_state"), e.getMessage());
+    }
+
+    @Test
     void warmupIsNotCountedAndConcurrentCallersAgree() throws Exception {
         List<String> texts = TinyModels.randomTexts(8, 20, 30);
         List<SparseVector> want = reference(texts, 48, 32, 0.01f);
