@@ -388,11 +388,11 @@ public final class OnnxSparseEncoder implements SparseEncoder {
                     if (output == Output.LOGITS) {
                         SpladeKernels.maxPool(out, b * seqLen * vocab, tokens[text].length(), vocab, ws.row, ws.acc);
                         results[text] = SpladeKernels.toVector(ws.acc, vocab, true, specialIds, config.minWeight(),
-                                config.maxTerms(), ws.ids32, ws.weights);
+                                config.maxTerms(), ws.ids32, ws.values, ws.select);
                     } else {
                         out.get(b * vocab, ws.row, 0, vocab);
                         results[text] = SpladeKernels.toVector(ws.row, vocab, false, specialIds, config.minWeight(),
-                                config.maxTerms(), ws.ids32, ws.weights);
+                                config.maxTerms(), ws.ids32, ws.values, ws.select);
                     }
                 }
             }
@@ -432,13 +432,15 @@ public final class OnnxSparseEncoder implements SparseEncoder {
         final float[] row;
         final float[] acc;
         final int[] ids32;
-        final float[] weights;
+        final float[] values;
+        final float[] select;
 
         Workspace(int vocab) {
             row = new float[vocab];
             acc = new float[vocab];
             ids32 = new int[vocab];
-            weights = new float[vocab];
+            values = new float[vocab];
+            select = new float[vocab];
         }
 
         void ensureInputs(int cells) {

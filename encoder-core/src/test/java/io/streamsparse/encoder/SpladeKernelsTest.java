@@ -66,7 +66,7 @@ class SpladeKernelsTest {
             }
             float[] copy = values.clone();
             SparseVector got = SpladeKernels.toVector(values, vocab, log1p, specials, minWeight, maxTerms,
-                    new int[vocab], new float[vocab]);
+                    new int[vocab], new float[vocab], new float[vocab]);
 
             List<float[]> kept = new ArrayList<>();
             for (int j = 0; j < vocab; j++) {
@@ -90,6 +90,74 @@ class SpladeKernelsTest {
     }
 
     @Test
+    void toVectorEqualsPruneOverAllWeightsEvenWhenFloatRoundingMakesTies() {
+        Random rnd = new Random(13);
+        for (int round = 0; round < 300; round++) {
+            int vocab = 1 + rnd.nextInt(2000);
+            boolean log1p = rnd.nextBoolean();
+            int maxTerms = 1 + rnd.nextInt(rnd.nextBoolean() ? 10 : 300);
+            float minWeight = rnd.nextBoolean() ? 0f : rnd.nextFloat() * 3;
+            float[] values = new float[vocab];
+            float base = 1 + rnd.nextInt(200);
+            for (int j = 0; j < vocab; j++) {
+                switch (rnd.nextInt(3)) {
+                    // consecutive floats: distinct values whose log1p rounds to the same float
+                    case 0 -> values[j] = base + rnd.nextInt(6) * Math.ulp(base);
+                    case 1 -> values[j] = (float) rnd.nextGaussian() * 4;
+                    default -> values[j] = rnd.nextInt(8) / 2f;
+                }
+            }
+            int[] ids = new int[vocab];
+            float[] all = new float[vocab];
+            int n = 0;
+            for (int j = 0; j < vocab; j++) {
+                float w = log1p ? (float) Math.log1p(Math.max(0f, values[j])) : Math.max(0f, values[j]);
+                if (w > 0f) {
+                    ids[n] = j;
+                    all[n++] = w;
+                }
+            }
+            SparseVector want = SparseVector.ofSorted(java.util.Arrays.copyOf(ids, n), java.util.Arrays.copyOf(all, n))
+                    .prune(maxTerms, minWeight);
+            SparseVector got = SpladeKernels.toVector(values, vocab, log1p, new int[0], minWeight, maxTerms,
+                    new int[vocab], new float[vocab], new float[vocab]);
+            assertEquals(want, got, "round " + round);
+        }
+    }
+
+    @Test
+    void selectFindsTheRankLikeASort() {
+        Random rnd = new Random(14);
+        for (int round = 0; round < 500; round++) {
+            int n = 1 + rnd.nextInt(300);
+            float[] a = new float[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = rnd.nextInt(4) == 0 ? rnd.nextInt(5) : (float) rnd.nextGaussian();
+            }
+            float[] sorted = a.clone();
+            java.util.Arrays.sort(sorted);
+            int rank = rnd.nextInt(n);
+            assertEquals(sorted[rank], SpladeKernels.select(a, n, rank), "round " + round);
+        }
+    }
+
+    @Test
+    void minValueIsTheExactCandidateBound() {
+        Random rnd = new Random(15);
+        for (int round = 0; round < 2000; round++) {
+            float minWeight = round == 0 ? 0f : rnd.nextFloat() * (rnd.nextBoolean() ? 0.1f : 20f);
+            for (boolean log1p : new boolean[] {true, false}) {
+                float min = SpladeKernels.minValue(minWeight, log1p);
+                float w = log1p ? (float) Math.log1p(min) : min;
+                assertTrue(w >= minWeight && w > 0f, minWeight + " " + log1p);
+                float below = Math.nextDown(min);
+                float wb = log1p ? (float) Math.log1p(below) : below;
+                assertTrue(below <= 0f || wb < minWeight || wb <= 0f, minWeight + " " + log1p);
+            }
+        }
+    }
+
+    @Test
     void thresholdIsExactAtTheBoundary() {
         float minWeight = 0.25f;
         // the value whose log1p is the first float >= minWeight must be kept, the one below dropped
@@ -99,7 +167,7 @@ class SpladeKernelsTest {
         }
         float below = Math.nextDown(at);
         SparseVector v = SpladeKernels.toVector(new float[] {below, at}, 2, true, new int[0], minWeight, 10,
-                new int[2], new float[2]);
+                new int[2], new float[2], new float[2]);
         assertArrayEquals(new int[] {1}, v.termIds());
         assertTrue(v.weight(0) >= minWeight);
     }
@@ -107,16 +175,16 @@ class SpladeKernelsTest {
     @Test
     void nothingLeftGivesTheEmptyVector() {
         assertSame(SparseVector.EMPTY, SpladeKernels.toVector(new float[] {0f, -1f, 5f}, 3, true, new int[] {2},
-                0.01f, 10, new int[3], new float[3]));
+                0.01f, 10, new int[3], new float[3], new float[3]));
     }
 
     @Test
     void nonFiniteModelOutputIsReported() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> SpladeKernels.toVector(
-                new float[] {1f, Float.NaN}, 2, true, new int[0], 0f, 10, new int[2], new float[2]));
+                new float[] {1f, Float.NaN}, 2, true, new int[0], 0f, 10, new int[2], new float[2], new float[2]));
         assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("1"), e.getMessage());
         e = assertThrows(IllegalStateException.class, () -> SpladeKernels.toVector(
-                new float[] {Float.POSITIVE_INFINITY}, 1, false, new int[0], 0f, 10, new int[1], new float[1]));
+                new float[] {Float.POSITIVE_INFINITY}, 1, false, new int[0], 0f, 10, new int[1], new float[1], new float[1]));
         assertTrue(e.getMessage().contains("infinite"), e.getMessage());
         // NaN propagates through the pooling so that it is reported, not hidden by the max
         float[] acc = new float[2];
