@@ -1,6 +1,7 @@
 package io.streamsparse.index;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -11,7 +12,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param topic          the {@code sparse-vectors} topic
  * @param partitions     the partitions (= shards) this instance owns; a replica owns the same list
- * @param snapshotDir    where shard snapshots live
+ * @param snapshotDir    where shard snapshots live ({@code <dir>/shard-<p>/snapshot-<offset>.snap})
+ * @param snapshotEveryUpdates  snapshot a shard after this many applied updates
+ * @param snapshotInterval      ... or when it has changed and its newest snapshot is this old
+ * @param snapshotRetain        snapshots kept per shard (older ones are deleted after a successful write)
+ * @param snapshotOnShutdown    snapshot changed shards on a clean shutdown
  * @param maxK           largest k a search may ask for
  * @param maxQueryTerms  largest number of non-zeros in a query vector
  * @param maxBodyBytes   largest accepted request body
@@ -21,6 +26,10 @@ public record IndexProperties(
         @DefaultValue("sparse-vectors") String topic,
         @DefaultValue("0") List<Integer> partitions,
         @DefaultValue("./snapshots") Path snapshotDir,
+        @DefaultValue("200000") long snapshotEveryUpdates,
+        @DefaultValue("5m") Duration snapshotInterval,
+        @DefaultValue("2") int snapshotRetain,
+        @DefaultValue("true") boolean snapshotOnShutdown,
         @DefaultValue("1000") int maxK,
         @DefaultValue("1024") int maxQueryTerms,
         @DefaultValue("262144") int maxBodyBytes) {
@@ -36,6 +45,10 @@ public record IndexProperties(
         }
         if (partitions.stream().distinct().count() != partitions.size()) {
             throw new IllegalArgumentException("duplicate partition in streamsparse.index.partitions: " + partitions);
+        }
+        if (snapshotEveryUpdates < 1 || snapshotRetain < 1 || snapshotInterval.isNegative()) {
+            throw new IllegalArgumentException("snapshot policy must be positive: every-updates="
+                    + snapshotEveryUpdates + " retain=" + snapshotRetain + " interval=" + snapshotInterval);
         }
         if (maxK < 1 || maxQueryTerms < 1 || maxBodyBytes < 1024) {
             throw new IllegalArgumentException("limits must be positive (maxBodyBytes >= 1024): maxK=" + maxK

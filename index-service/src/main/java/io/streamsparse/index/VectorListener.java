@@ -68,28 +68,37 @@ public class VectorListener implements ConsumerSeekAware {
             ConsumerRecord<String, byte[]> record = records.get(i);
             try {
                 ShardIndex shard = shards.shard(record.partition());
+                boolean changed;
                 if (record.value() == null) {
-                    if (shard.delete(record.offset(), record.key())) {
+                    changed = shard.delete(record.offset(), record.key());
+                    if (changed) {
                         deletes.increment();
                     }
                 } else {
                     EncodedDocument doc = SparseVectorCodec.decodeDocument(record.value());
-                    if (shard.upsert(record.offset(), record.key(), doc)) {
+                    changed = shard.upsert(record.offset(), record.key(), doc);
+                    if (changed) {
                         upserts.increment();
+                    }
+                }
+                if (changed) {
+                    shards.applied(record.partition(), 1);
+                    if (shards.isCaughtUp(record.partition())) {
+                        // steady-state freshness; replay after a restart is measured by readiness time instead
+                        freshness.record(Math.max(0, System.currentTimeMillis() - record.timestamp()),
+                                TimeUnit.MILLISECONDS);
                     }
                 }
             } catch (IllegalArgumentException e) {
                 throw new BatchListenerFailedException("rejected " + record.topic() + "-" + record.partition()
                         + "@" + record.offset() + ": " + e.getMessage(), e, i);
             }
-            freshness.record(Math.max(0, System.currentTimeMillis() - record.timestamp()),
-                    TimeUnit.MILLISECONDS);
         }
-        shards.checkCaughtUp(consumer);
+        shards.afterBatch(consumer);
     }
 
     @EventListener(condition = "event.listenerId.startsWith('index-service')")
     public void onIdle(ListenerContainerIdleEvent event) {
-        shards.checkCaughtUp(event.getConsumer());
+        shards.afterBatch(event.getConsumer());
     }
 }
