@@ -168,6 +168,8 @@ class IndexServiceTest {
         assertThat(r.statusCode()).isEqualTo(400);
         r = call("POST", "/v1/shards/0/search", "not json");
         assertThat(r.statusCode()).isEqualTo(400);
+        r = call("POST", "/v1/shards/0/search", "{\"terms\":[" + "1,".repeat(200_000) + "2]}");
+        assertThat(r.statusCode()).isEqualTo(413);
         r = call("POST", "/v1/shards/9/search", "{\"terms\":[1],\"weights\":[1]}");
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.body()).contains("shard 9 is not served here");
