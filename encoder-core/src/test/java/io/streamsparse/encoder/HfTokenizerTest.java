@@ -47,6 +47,42 @@ class HfTokenizerTest {
     }
 
     @Test
+    void prefixTokenizationOfLongTextsEqualsFullTokenization() {
+        String[] pieces = {"debian", "Package", "manager", "naïve", "café", "日本語", "x", "supercalifragilistic",
+            "a.b,c;d", "(ok)", "don't", "\u00e9t\u00e9", "42", "3.14", "[SEP]", "--", "https://example.org/x?y=z",
+            "\u0000", "emoji\ud83d\ude00", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+        String[] spaces = {" ", "  ", "\n", "\t", " \n ", ""};
+        java.util.Random rnd = new java.util.Random(21);
+        for (int maxLength : new int[] {2, 5, 8, 16}) {
+            try (HfTokenizer t = HfTokenizer.load(bert(), maxLength);
+                    ai.djl.huggingface.tokenizers.HuggingFaceTokenizer ref = TinyModels.referenceTokenizer(maxLength)) {
+                for (int round = 0; round < 150; round++) {
+                    StringBuilder sb = new StringBuilder();
+                    int target = rnd.nextInt(maxLength * HfTokenizer.PREFIX_CHARS_PER_TOKEN * 3);
+                    boolean noSpaces = rnd.nextInt(10) == 0;
+                    while (sb.length() < target) {
+                        sb.append(pieces[rnd.nextInt(pieces.length)]);
+                        sb.append(noSpaces ? "" : spaces[rnd.nextInt(spaces.length)]);
+                    }
+                    String text = sb.toString();
+                    ai.djl.huggingface.tokenizers.Encoding want = ref.encode(text);
+                    HfTokenizer.Tokens got = t.encode(text);
+                    assertArrayEquals(want.getIds(), got.ids(), "maxLength " + maxLength + " text '" + text + "'");
+                    assertEquals(want.exceedMaxLength(), got.truncated(), text);
+                }
+            }
+        }
+    }
+
+    @Test
+    void whitespaceCutLooksBackNoFurtherThanHalfTheLimit() {
+        assertEquals(5, HfTokenizer.whitespaceCut("01234 6789abcdef", 8));
+        assertEquals(-1, HfTokenizer.whitespaceCut("0 23456789abcdef", 8));
+        assertEquals(8, HfTokenizer.whitespaceCut("01234567\tabcdef", 8));
+        assertEquals(-1, HfTokenizer.whitespaceCut("abcdefghijklmnop", 8));
+    }
+
+    @Test
     void maxLengthAboveTheTokenizersDefaultIsHonoured() {
         try (HfTokenizer t = HfTokenizer.load(bert(), 1024)) {
             HfTokenizer.Tokens tokens = t.encode("word ".repeat(2000));
