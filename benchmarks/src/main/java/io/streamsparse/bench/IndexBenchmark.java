@@ -86,7 +86,8 @@ public final class IndexBenchmark {
         printf("machine: %d cores, max heap %s, %s %s, %s %s%n", Runtime.getRuntime().availableProcessors(),
                 Measure.mib(Runtime.getRuntime().maxMemory()), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), System.getProperty("os.name"), System.getProperty("os.arch"));
-        printf("jvm args: %s%n", ManagementFactory.getRuntimeMXBean().getInputArguments());
+        printf("jvm args: %s; system load average %.2f (other processes share these cores)%n",
+                ManagementFactory.getRuntimeMXBean().getInputArguments(), loadAverage());
         printf("options: docs=%d queries=%d k=%d seed=%d knobs=%s%n", o.docs(), o.queries(), o.k(), o.seed(),
                 o.knobs());
         printf("config: %s%n", o.config());
@@ -205,6 +206,7 @@ public final class IndexBenchmark {
         // ---- updates while one thread queries
         double upsertsPerSecond = updates(index, data, approx, main.recall);
 
+        printf("%nsystem load average at the end: %.2f%n", loadAverage());
         Result r = new Result(n, main.recall, main.p50, main.p99, qps2, luceneP50, speedup, upsertsPerSecond,
                 bytesPerPosting);
         printf("%n");
@@ -474,7 +476,7 @@ public final class IndexBenchmark {
         double newFraction = o.newFraction();
         long t0 = System.nanoTime();
         long deadline = t0 + (long) (o.updateSeconds() * 1e9);
-        int p = warm;
+        int p = warm % pool.length;
         // invariant: ops upserts applied, offsets strictly increasing from the build's last offset
         while (ops < o.updateOps() && ((ops & 255) != 0 || System.nanoTime() < deadline)) {
             String id;
@@ -536,6 +538,10 @@ public final class IndexBenchmark {
         if (t != null) {
             throw new IllegalStateException(t);
         }
+    }
+
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static double seconds(long startNanos) {
