@@ -10,6 +10,8 @@ package io.streamsparse.core.index;
  *                            0 disables pruning. The forward index keeps every posting either way
  * @param summaryAlpha        a block summary keeps its heaviest coordinates until they hold this fraction of the
  *                            summary's total mass, in (0, 1]; 1 keeps all (summaries are then full upper bounds)
+ * @param summaryMaxTerms     ... and at most this many coordinates besides the list's own term ({@code >= 1}); bounds
+ *                            summary memory and scoring cost where blocks are not coherent
  * @param quantization        storage of forward-index weights
  * @param reblockTailFraction a list is re-blocked when its unblocked tail exceeds this fraction of its blocked part
  * @param reblockMinTail      ... and the tail holds at least this many postings
@@ -18,13 +20,13 @@ package io.streamsparse.core.index;
  * @param seed                seed of the content hashes that pick block centroids
  */
 public record IndexConfig(int vocabularySize, int blockSize, int pruneLambda, float summaryAlpha,
-                          Quantization quantization, float reblockTailFraction, int reblockMinTail,
+                          int summaryMaxTerms, Quantization quantization, float reblockTailFraction, int reblockMinTail,
                           float reblockDeadFraction, int clusteringTerms, long seed) {
 
     public static final int DEFAULT_VOCABULARY_SIZE = 30522;
 
     private static final IndexConfig DEFAULTS = new IndexConfig(DEFAULT_VOCABULARY_SIZE, 16, 0, 0.5f,
-            Quantization.U8, 0.25f, 64, 0.25f, 12, 0x5EED_5EED_5EEDL);
+            48, Quantization.U8, 0.25f, 64, 0.25f, 12, 0x5EED_5EED_5EEDL);
 
     public IndexConfig {
         if (vocabularySize < 1) {
@@ -38,6 +40,9 @@ public record IndexConfig(int vocabularySize, int blockSize, int pruneLambda, fl
         }
         if (!(summaryAlpha > 0f && summaryAlpha <= 1f)) {
             throw new IllegalArgumentException("summaryAlpha must be in (0, 1], was " + summaryAlpha);
+        }
+        if (summaryMaxTerms < 1) {
+            throw new IllegalArgumentException("summaryMaxTerms must be >= 1, was " + summaryMaxTerms);
         }
         if (quantization == null) {
             throw new IllegalArgumentException("quantization must not be null");
@@ -61,42 +66,47 @@ public record IndexConfig(int vocabularySize, int blockSize, int pruneLambda, fl
     }
 
     public IndexConfig withVocabularySize(int v) {
-        return new IndexConfig(v, blockSize, pruneLambda, summaryAlpha, quantization, reblockTailFraction,
-                reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
+        return new IndexConfig(v, blockSize, pruneLambda, summaryAlpha, summaryMaxTerms,
+                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
     }
 
     public IndexConfig withBlockSize(int v) {
-        return new IndexConfig(vocabularySize, v, pruneLambda, summaryAlpha, quantization, reblockTailFraction,
-                reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
+        return new IndexConfig(vocabularySize, v, pruneLambda, summaryAlpha, summaryMaxTerms,
+                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
     }
 
     public IndexConfig withPruneLambda(int v) {
-        return new IndexConfig(vocabularySize, blockSize, v, summaryAlpha, quantization, reblockTailFraction,
-                reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
+        return new IndexConfig(vocabularySize, blockSize, v, summaryAlpha, summaryMaxTerms,
+                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
     }
 
     public IndexConfig withSummaryAlpha(float v) {
-        return new IndexConfig(vocabularySize, blockSize, pruneLambda, v, quantization, reblockTailFraction,
-                reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
+        return new IndexConfig(vocabularySize, blockSize, pruneLambda, v, summaryMaxTerms,
+                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
+    }
+
+    public IndexConfig withSummaryMaxTerms(int v) {
+        return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, v,
+                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
     }
 
     public IndexConfig withQuantization(Quantization v) {
-        return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, v, reblockTailFraction,
-                reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
-    }
-
-    public IndexConfig withReblock(float tailFraction, int minTail, float deadFraction) {
-        return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, quantization, tailFraction,
-                minTail, deadFraction, clusteringTerms, seed);
+        return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, summaryMaxTerms,
+                v, reblockTailFraction, reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
     }
 
     public IndexConfig withClusteringTerms(int v) {
-        return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, quantization,
-                reblockTailFraction, reblockMinTail, reblockDeadFraction, v, seed);
+        return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, summaryMaxTerms,
+                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, v, seed);
     }
 
     public IndexConfig withSeed(long v) {
-        return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, quantization,
-                reblockTailFraction, reblockMinTail, reblockDeadFraction, clusteringTerms, v);
+        return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, summaryMaxTerms,
+                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, clusteringTerms, v);
+    }
+
+    public IndexConfig withReblock(float tailFraction, int minTail, float deadFraction) {
+        return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, summaryMaxTerms,
+                quantization, tailFraction, minTail, deadFraction, clusteringTerms, seed);
     }
 }

@@ -40,6 +40,23 @@ final class QueryScratch {
         return true;
     }
 
+    private long[] termOrder = new long[64];
+    private long[] blockOrder = new long[256];
+
+    long[] termOrder(int n) {
+        if (termOrder.length < n) {
+            termOrder = new long[Math.max(n, termOrder.length * 2)];
+        }
+        return termOrder;
+    }
+
+    long[] blockOrder(int n) {
+        if (blockOrder.length < n) {
+            blockOrder = new long[Math.max(n, blockOrder.length * 2)];
+        }
+        return blockOrder;
+    }
+
     void ensureOut(int k) {
         if (outSlots.length < k) {
             outSlots = new int[k];

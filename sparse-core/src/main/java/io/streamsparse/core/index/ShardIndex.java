@@ -1,7 +1,8 @@
 package io.streamsparse.core.index;
 
-import io.streamsparse.core.search.Filter;
 import io.streamsparse.core.search.Hit;
+import io.streamsparse.core.search.SearchKnobs;
+import io.streamsparse.core.search.SearchMode;
 import io.streamsparse.core.search.SearchRequest;
 import io.streamsparse.core.search.SearchResult;
 import io.streamsparse.core.search.ShardSearcher;
@@ -16,6 +17,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.stream.IntStream;
+import org.roaringbitmap.PeekableIntIterator;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * One shard's index: a forward index (slot → terms, quantized weights), per-term blocked inverted lists with block
@@ -54,6 +59,13 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
     private Generation generation;
     private volatile View view;
     private final ThreadLocal<QueryScratch> scratch;
+    private final ThreadLocal<ListBuilder> builders;
+    /** Writer: the builder used on the writer thread for incremental re-blocking. */
+    private final ListBuilder writerBuilder;
+    /** Writer: terms whose lists drifted past a re-block threshold during the current operation. */
+    private final boolean[] pendingFlag;
+    private int[] pending = new int[64];
+    private int pendingN;
 
     public ShardIndex(IndexConfig config) {
         if (config == null) {
@@ -62,8 +74,11 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
         this.config = config;
         this.forward = new ForwardIndex(config.quantization());
         this.df = new int[config.vocabularySize()];
-        this.generation = new Generation();
+        this.generation = new Generation(config.vocabularySize());
         this.scratch = ThreadLocal.withInitial(() -> new QueryScratch(config.vocabularySize()));
+        this.builders = ThreadLocal.withInitial(() -> new ListBuilder(config));
+        this.writerBuilder = new ListBuilder(config);
+        this.pendingFlag = new boolean[config.vocabularySize()];
         publish();
     }
 
@@ -72,16 +87,35 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
      * calling {@link #compact()}, independent of the map's iteration order.
      */
     public static ShardIndex build(IndexConfig config, long appliedOffset, Map<String, EncodedDocument> docs) {
+        if (appliedOffset < -1) {
+            throw new IllegalArgumentException("appliedOffset must be >= -1, was " + appliedOffset);
+        }
         ShardIndex index = new ShardIndex(config);
         List<String> ids = new ArrayList<>(docs.keySet());
         ids.sort(Comparator.naturalOrder());
-        long offset = 0;
+        long pool = 0;
         for (String id : ids) {
-            index.upsert(offset++, id, docs.get(id));
+            EncodedDocument d = docs.get(id);
+            index.checkDocument(-1, id, d);
+            pool += d.vector().nnz();
         }
-        index.compact();
+        if (pool > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("too many postings for one shard: " + pool);
+        }
+        ForwardIndex f = new ForwardIndex(config.quantization(), ids.size(), (int) pool);
+        for (String id : ids) {
+            EncodedDocument d = docs.get(id);
+            int slot = f.append(new DocMeta(id, d.title(), d.snippet(), d.fields()),
+                    ContentHash.docKey(config.seed(), id), d.vector());
+            index.slotOf.put(id, slot);
+            for (int t : d.vector().termIds()) {
+                index.df[t]++;
+            }
+        }
+        index.forward = f;
+        index.liveDocs = ids.size();
         index.appliedOffset = appliedOffset;
-        index.publish();
+        index.rebuildAll();
         return index;
     }
 
@@ -97,17 +131,7 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
      */
     public boolean upsert(long offset, String docId, EncodedDocument doc) {
         checkOffset(offset);
-        if (docId == null) {
-            throw new IllegalArgumentException("docId must not be null (offset " + offset + ")");
-        }
-        if (doc == null) {
-            throw new IllegalArgumentException("document must not be null for " + docId + "; use delete");
-        }
-        SparseVector v = doc.vector();
-        if (v.nnz() > 0 && v.termId(v.nnz() - 1) >= config.vocabularySize()) {
-            throw new IllegalArgumentException("term id " + v.termId(v.nnz() - 1) + " of document " + docId
-                    + " is outside the vocabulary of " + config.vocabularySize());
-        }
+        checkDocument(offset, docId, doc);
         if (offset <= appliedOffset) {
             return false;
         }
@@ -119,15 +143,82 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
             liveDocs++;
         }
         DocMeta m = new DocMeta(docId, doc.title(), doc.snippet(), doc.fields());
-        int slot = forward.append(m, ContentHash.docKey(config.seed(), docId), v);
+        ForwardIndex f = forward;
+        int slot = f.append(m, ContentHash.docKey(config.seed(), docId), doc.vector());
         slotOf.put(docId, slot);
-        int[] ids = v.termIds();
-        for (int i = 0; i < ids.length; i++) {
-            df[ids[i]]++;
+        AtomicReferenceArray<PostingList> lists = generation.lists;
+        float sc = f.scale[slot];
+        for (int e = f.start[slot], end = f.start[slot + 1]; e < end; e++) {
+            int t = f.terms[e];
+            df[t]++;
+            float w = f.code(e) * sc;
+            if (w == 0f) {
+                continue; // scores nothing; stays in the forward index only
+            }
+            PostingList list = lists.getPlain(t);
+            if (list == null) {
+                list = PostingList.empty(t, 0f);
+                lists.setRelease(t, list);
+            }
+            if (w >= list.minWeight) {
+                list.tail.append(slot);
+                if (drifted(list)) {
+                    markPending(t);
+                }
+            }
         }
+        generation.fields.add(m.fields(), slot, f.died);
         appliedOffset = offset;
+        maintainPending();
         publish();
         return true;
+    }
+
+    private void checkDocument(long offset, String docId, EncodedDocument doc) {
+        if (docId == null) {
+            throw new IllegalArgumentException("docId must not be null (offset " + offset + ")");
+        }
+        if (doc == null) {
+            throw new IllegalArgumentException("document must not be null for " + docId + "; use delete");
+        }
+        SparseVector v = doc.vector();
+        if (v.nnz() > 0 && v.termId(v.nnz() - 1) >= config.vocabularySize()) {
+            throw new IllegalArgumentException("term id " + v.termId(v.nnz() - 1) + " of document " + docId
+                    + " is outside the vocabulary of " + config.vocabularySize());
+        }
+    }
+
+    /** True when a list's tail or dead share passed its re-block threshold. */
+    private boolean drifted(PostingList list) {
+        int blocked = list.blockedSize();
+        int tail = list.tail.writerCount();
+        int minTail = config.reblockMinTail();
+        return tail >= Math.max(minTail, config.reblockTailFraction() * blocked)
+                || list.dead >= Math.max(minTail, config.reblockDeadFraction() * (blocked + tail));
+    }
+
+    private void markPending(int term) {
+        if (!pendingFlag[term]) {
+            pendingFlag[term] = true;
+            if (pendingN == pending.length) {
+                pending = Arrays.copyOf(pending, pendingN * 2);
+            }
+            pending[pendingN++] = term;
+        }
+    }
+
+    /** Re-blocks the lists that drifted during this operation (incremental merge, or a rebuild when churned). */
+    private void maintainPending() {
+        AtomicReferenceArray<PostingList> lists = generation.lists;
+        for (int i = 0; i < pendingN; i++) {
+            int t = pending[i];
+            pendingFlag[t] = false;
+            PostingList list = lists.getPlain(t);
+            if (list != null && drifted(list)) {
+                lists.setRelease(t, writerBuilder.merge(list, forward));
+            }
+        }
+        pendingN = 0;
     }
 
     /** Deletes a document; an unknown id only advances the offset. Returns false when the offset was applied. */
@@ -145,6 +236,7 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
             liveDocs--;
         }
         appliedOffset = offset;
+        maintainPending();
         publish();
         return true;
     }
@@ -157,10 +249,21 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
 
     /** Marks a live slot dead at {@code stamp} and takes its terms out of the document frequencies. */
     private void kill(int slot, long stamp) {
-        forward.died[slot] = stamp;
-        int[] terms = forward.terms;
-        for (int i = forward.start[slot], end = forward.start[slot + 1]; i < end; i++) {
-            df[terms[i]]--;
+        ForwardIndex f = forward;
+        f.died[slot] = stamp;
+        AtomicReferenceArray<PostingList> lists = generation.lists;
+        float sc = f.scale[slot];
+        for (int e = f.start[slot], end = f.start[slot + 1]; e < end; e++) {
+            int t = f.terms[e];
+            df[t]--;
+            float w = f.code(e) * sc;
+            PostingList list = lists.getPlain(t);
+            if (list != null && w > 0f && w >= list.minWeight) {
+                list.dead++;
+                if (drifted(list)) {
+                    markPending(t);
+                }
+            }
         }
     }
 
@@ -192,10 +295,28 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
                 fwdPostings += v.start[s + 1] - v.start[s];
             }
         }
+        long listPostings = 0;
+        long blocks = 0;
+        long summaryEntries = 0;
+        long listBytes = (long) config.vocabularySize() * 8;
+        int drifted = 0;
+        AtomicReferenceArray<PostingList> lists = v.generation.lists;
+        for (int t = 0; t < lists.length(); t++) {
+            PostingList list = lists.get(t);
+            if (list != null) {
+                listPostings += list.blockedSize() + list.tail.count();
+                blocks += list.blocks();
+                summaryEntries += list.sumTerms.length;
+                listBytes += list.approxBytes();
+                if (drifted(list)) {
+                    drifted++;
+                }
+            }
+        }
         long fwdBytes = forward.approxBytes();
-        long listBytes = 0;
-        return new IndexStats(v.liveDocs, v.slotLimit, fwdPostings, 0, 0, 0, 0, fwdBytes, listBytes,
-                fwdBytes + listBytes + (long) df.length * 4, v.appliedOffset);
+        long fieldBytes = v.generation.fields.approxBytes();
+        return new IndexStats(v.liveDocs, v.slotLimit, fwdPostings, listPostings, blocks, summaryEntries, drifted,
+                fwdBytes, listBytes, fwdBytes + listBytes + fieldBytes + (long) df.length * 4, v.appliedOffset);
     }
 
     /**
@@ -229,8 +350,89 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
             slotOf.put(meta[s].docId(), slot);
         }
         forward = f;
-        generation = new Generation();
+        rebuildAll();
+    }
+
+    /** Postings per chunk of terms built at once by {@link #rebuildAll()}: bounds its transient memory. */
+    static final int REBUILD_CHUNK_POSTINGS = 1 << 24;
+
+    /**
+     * Builds a fresh generation over the current forward index (every slot live): all lists from scratch in
+     * parallel (each list is a pure function of its postings, so the thread count changes nothing), field bitmaps
+     * from the documents; then publishes it.
+     */
+    private void rebuildAll() {
+        ForwardIndex f = forward;
+        int vocab = config.vocabularySize();
+        Generation g = new Generation(vocab);
+        // postings with weight > 0 per term
+        int[] count = new int[vocab + 1];
+        for (int e = 0; e < f.size; e++) {
+            if (f.code(e) != 0) {
+                count[f.terms[e]]++;
+            }
+        }
+        int lo = 0;
+        while (lo < vocab) {
+            long sum = 0;
+            int hi = lo;
+            while (hi < vocab && (hi == lo || sum + count[hi] <= REBUILD_CHUNK_POSTINGS)) {
+                sum += count[hi++];
+            }
+            buildChunk(f, g, count, lo, hi, (int) sum);
+            lo = hi;
+        }
+        HashMap<String, HashMap<String, RoaringBitmap>> fieldBits = new HashMap<>();
+        for (int s = 0; s < f.slots; s++) {
+            for (Map.Entry<String, String> e : f.meta[s].fields().entrySet()) {
+                fieldBits.computeIfAbsent(e.getKey(), k -> new HashMap<>())
+                        .computeIfAbsent(e.getValue(), k -> new RoaringBitmap()).add(s);
+            }
+        }
+        fieldBits.forEach((field, values) -> values.forEach((value, bits) -> {
+            bits.runOptimize();
+            g.fields.putBase(field, value, bits);
+        }));
+        generation = g;
+        Arrays.fill(pendingFlag, false);
+        pendingN = 0;
         publish();
+    }
+
+    /** Gathers the postings of terms {@code [lo, hi)} (slot order) and builds their lists in parallel. */
+    private void buildChunk(ForwardIndex f, Generation g, int[] count, int lo, int hi, int total) {
+        int[] offset = new int[hi - lo + 1];
+        for (int t = lo; t < hi; t++) {
+            offset[t - lo + 1] = offset[t - lo] + count[t];
+        }
+        int[] slots = new int[total];
+        float[] weights = new float[total];
+        int[] fill = Arrays.copyOf(offset, hi - lo);
+        for (int s = 0; s < f.slots; s++) {
+            float sc = f.scale[s];
+            for (int e = f.start[s], end = f.start[s + 1]; e < end; e++) {
+                int t = f.terms[e];
+                if (t < lo || t >= hi) {
+                    continue;
+                }
+                int c = f.code(e);
+                if (c != 0) {
+                    int at = fill[t - lo]++;
+                    slots[at] = s;
+                    weights[at] = c * sc;
+                }
+            }
+        }
+        IntStream.range(lo, hi).parallel().forEach(t -> {
+            int from = offset[t - lo];
+            int n = offset[t - lo + 1] - from;
+            if (n == 0) {
+                return;
+            }
+            int[] ts = Arrays.copyOfRange(slots, from, from + n);
+            float[] tw = Arrays.copyOfRange(weights, from, from + n);
+            g.lists.set(t, builders.get().build(t, ts, tw, n, 0f, f));
+        });
     }
 
     /**
@@ -295,7 +497,7 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
         }
         index.liveDocs = n;
         index.appliedOffset = image.appliedOffset();
-        index.publish();
+        index.rebuildAll();
         return index;
     }
 
@@ -337,6 +539,49 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
         return md.digest();
     }
 
+    /**
+     * Hash of the physical layout of the inverted lists (blocks, summaries, thresholds, tails), in term order. Two
+     * indexes with equal content have equal layout digests after {@link #compact()}; tests use it for P1.
+     */
+    byte[] layoutDigest() {
+        View v = view;
+        MessageDigest md = sha256();
+        byte[] buf = new byte[8];
+        AtomicReferenceArray<PostingList> lists = v.generation.lists;
+        for (int t = 0; t < lists.length(); t++) {
+            PostingList l = lists.get(t);
+            if (l == null) {
+                continue;
+            }
+            digestInt(md, t, buf);
+            digestInts(md, l.docs, buf);
+            digestInts(md, l.blockStart, buf);
+            digestInts(md, l.centroid, buf);
+            digestInts(md, l.sumStart, buf);
+            digestInts(md, l.sumTerms, buf);
+            digestInt(md, l.sumCodes.length, buf);
+            md.update(l.sumCodes);
+            for (float f : l.sumScale) {
+                digestInt(md, Float.floatToIntBits(f), buf);
+            }
+            digestInt(md, Float.floatToIntBits(l.minWeight), buf);
+            digestInt(md, l.tail.count(), buf);
+        }
+        return md.digest();
+    }
+
+    /** The published view (tests inspect lists and visibility through it). */
+    View currentView() {
+        return view;
+    }
+
+    private static void digestInts(MessageDigest md, int[] a, byte[] buf) {
+        digestInt(md, a.length, buf);
+        for (int x : a) {
+            digestInt(md, x, buf);
+        }
+    }
+
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -371,15 +616,26 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
         int[] qIds = query.termIds();
         float[] qWs = query.weights();
         int qn = 0;
-        for (int i = 0; i < qIds.length && qIds[i] < q.length; i++) {
-            q[qIds[i]] = qWs[i];
+        while (qn < qIds.length && qIds[qn] < q.length) {
+            q[qIds[qn]] = qWs[qn];
             qn++;
         }
         try {
             TopK top = sc.top;
             top.reset(request.k(), v.meta);
-            int scored = exactScan(v, q, top, request.filter());
-            return toResult(v, sc, scored, 0, 0, true);
+            RoaringBitmap allowed = request.filter() == null ? null
+                    : v.generation.fields.evaluate(request.filter());
+            if (allowed != null && allowed.isEmpty()) {
+                return toResult(v, sc, 0, 0, 0, true);
+            }
+            if (request.mode() == SearchMode.EXACT) {
+                int scored = allowed == null ? exactScan(v, q, top) : exactOver(v, q, top, allowed);
+                return toResult(v, sc, scored, 0, 0, true);
+            }
+            if (allowed != null && allowed.getLongCardinality() <= request.knobs().filterExactMax()) {
+                return toResult(v, sc, exactOver(v, q, top, allowed), 0, 0, true);
+            }
+            return approximate(v, sc, qIds, qWs, qn, request.knobs(), allowed);
         } finally {
             for (int i = 0; i < qn; i++) {
                 q[qIds[i]] = 0f;
@@ -387,17 +643,107 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
         }
     }
 
-    /** Scores every visible slot passing the filter. */
-    private static int exactScan(View v, float[] q, TopK top, Filter filter) {
+    /** Scores every visible slot. */
+    private static int exactScan(View v, float[] q, TopK top) {
         int scored = 0;
         for (int s = 0; s < v.slotLimit; s++) {
-            if (!v.visible(s) || (filter != null && !filter.matches(v.meta[s].fields()))) {
-                continue;
+            if (v.visible(s)) {
+                top.offer(s, ScoreKernels.scoreSlot(q, v, s));
+                scored++;
             }
-            top.offer(s, ScoreKernels.scoreSlot(q, v, s));
-            scored++;
         }
         return scored;
+    }
+
+    /** Scores every visible slot of {@code allowed}. */
+    private static int exactOver(View v, float[] q, TopK top, RoaringBitmap allowed) {
+        int scored = 0;
+        PeekableIntIterator it = allowed.getIntIterator();
+        while (it.hasNext()) {
+            int s = it.next();
+            if (s >= v.slotLimit) {
+                break;
+            }
+            if (v.visible(s)) {
+                top.offer(s, ScoreKernels.scoreSlot(q, v, s));
+                scored++;
+            }
+        }
+        return scored;
+    }
+
+    /**
+     * Seismic-style traversal: for each of the {@code queryCut} heaviest query terms, score the list's block
+     * summaries, visit blocks best summary first and stop at the first one whose summary score is below
+     * {@code heapFactor ×} the current k-th score (once k hits exist); score each unseen live document of a visited
+     * block exactly from the forward index; then score the list's tail (not yet blocked) the same way.
+     */
+    private SearchResult approximate(View v, QueryScratch sc, int[] qIds, float[] qWs, int qn, SearchKnobs knobs,
+                                     RoaringBitmap allowed) {
+        float[] q = sc.dense;
+        TopK top = sc.top;
+        sc.beginSeen(v.slotLimit);
+        int cut = Math.min(knobs.queryCut(), qn);
+        long[] order = sc.termOrder(qn);
+        for (int i = 0; i < qn; i++) {
+            // heaviest first, then lower term id: weights >= 0 order like their bits
+            order[i] = ((long) (0x7fffffff - Float.floatToIntBits(qWs[i])) << 32) | qIds[i];
+        }
+        Arrays.sort(order, 0, qn);
+        float hf = knobs.heapFactor();
+        int scored = 0;
+        int evaluated = 0;
+        int skipped = 0;
+        AtomicReferenceArray<PostingList> lists = v.generation.lists;
+        for (int c = 0; c < cut; c++) {
+            int term = (int) order[c];
+            if (q[term] == 0f) {
+                continue;
+            }
+            PostingList list = lists.get(term);
+            if (list == null) {
+                continue;
+            }
+            int nb = list.blocks();
+            long[] blockOrder = sc.blockOrder(nb);
+            int[] sumStart = list.sumStart;
+            for (int b = 0; b < nb; b++) {
+                float dot = ScoreKernels.summaryDot(q, list.sumTerms, list.sumCodes, sumStart[b], sumStart[b + 1])
+                        * list.sumScale[b];
+                blockOrder[b] = ((long) (0x7fffffff - Float.floatToIntBits(Math.max(0f, dot))) << 32) | b;
+            }
+            Arrays.sort(blockOrder, 0, nb);
+            evaluated += nb;
+            int[] docs = list.docs;
+            int[] blockStart = list.blockStart;
+            for (int i = 0; i < nb; i++) {
+                long key = blockOrder[i];
+                float dot = Float.intBitsToFloat(0x7fffffff - (int) (key >>> 32));
+                if (top.full() && dot < hf * top.threshold()) {
+                    skipped += nb - i;
+                    break;
+                }
+                int b = (int) key;
+                for (int j = blockStart[b], end = blockStart[b + 1]; j < end; j++) {
+                    int s = docs[j];
+                    if (sc.markSeen(s) && v.visible(s) && (allowed == null || allowed.contains(s))) {
+                        top.offer(s, ScoreKernels.scoreSlot(q, v, s));
+                        scored++;
+                    }
+                }
+            }
+            IntTail tail = list.tail;
+            int tn = tail.count();
+            int[] ta = tail.array();
+            for (int j = 0; j < tn; j++) {
+                int s = ta[j];
+                if (s < v.slotLimit && sc.markSeen(s) && v.visible(s) && (allowed == null || allowed.contains(s))) {
+                    top.offer(s, ScoreKernels.scoreSlot(q, v, s));
+                    scored++;
+                }
+            }
+        }
+        return toResult(v, sc, scored, evaluated, skipped, false);
     }
 
     private static SearchResult toResult(View v, QueryScratch sc, int scored, int evaluated, int skipped,

@@ -43,10 +43,11 @@ final class TopK {
         }
         if (size < k) {
             int i = size++;
-            // invariant: the hole at i has no parent worse than (slot, score) below it; sift up
+            // invariant: every entry below the hole at i is no worse than the hole's parent chain; sift the new
+            // entry up while it is worse than its parent (the root is the worst kept entry)
             while (i > 0) {
                 int p = (i - 1) >>> 1;
-                if (!worse(scores[p], slots[p], score, slot)) {
+                if (!worse(score, slot, scores[p], slots[p])) {
                     break;
                 }
                 slots[i] = slots[p];

@@ -115,6 +115,7 @@ public final class SnapshotReader {
         int blockSize = r.i32();
         int lambda = r.i32();
         float alpha = r.f32();
+        int summaryMaxTerms = r.i32();
         int q = r.u8();
         if (q >= Quantization.values().length) {
             throw new IllegalArgumentException("unknown quantization " + q);
@@ -124,7 +125,7 @@ public final class SnapshotReader {
         float deadFraction = r.f32();
         int clusteringTerms = r.i32();
         long seed = r.i64();
-        return new IndexConfig(vocab, blockSize, lambda, alpha, Quantization.values()[q], tailFraction, minTail,
+        return new IndexConfig(vocab, blockSize, lambda, alpha, summaryMaxTerms, Quantization.values()[q], tailFraction, minTail,
                 deadFraction, clusteringTerms, seed);
     }
 }

@@ -61,6 +61,7 @@ public final class SnapshotWriter {
         w.i32(c.blockSize());
         w.i32(c.pruneLambda());
         w.f32(c.summaryAlpha());
+        w.i32(c.summaryMaxTerms());
         w.u8(c.quantization().ordinal());
         w.f32(c.reblockTailFraction());
         w.i32(c.reblockMinTail());

@@ -37,7 +37,7 @@ class ShardIndexBasicsTest {
     void upsertDeleteReplayAndTies() {
         ShardIndex index = new ShardIndex(IndexConfig.defaults());
         assertTrue(index.upsert(0, "b", doc("B", Map.of("lang", "en"), new int[] {1, 2}, new float[] {1f, 1f})));
-        assertTrue(index.upsert(1, "a", doc("A", Map.of("lang", "de"), new int[] {1, 3}, new float[] {1f, 2f})));
+        assertTrue(index.upsert(1, "a", doc("A", Map.of("lang", "de"), new int[] {1, 3}, new float[] {1f, 0.5f})));
         assertTrue(index.upsert(2, "c", doc("C", Map.of(), new int[] {5}, new float[] {1f})));
         assertFalse(index.upsert(2, "c", doc("C", Map.of(), new int[] {1}, new float[] {9f})), "replayed offset");
         assertFalse(index.delete(1, "a"), "replayed offset");

@@ -1,0 +1,79 @@
+package io.streamsparse.core.index;
+
+/**
+ * The inverted list of one term: an immutable blocked part plus an append-only tail of newer postings.
+ *
+ * <p>Blocked part invariants: block {@code b} holds slots {@code docs[blockStart[b] .. blockStart[b+1])}, ascending,
+ * non-empty; {@code centroid[b]} is the slot whose vector the block was clustered around (its data stays in the
+ * forward pool for the generation, even if that document has since died). Its summary is the run
+ * {@code sumTerms/sumCodes[sumStart[b] .. sumStart[b+1])} (term ids ascending) with weight {@code code · sumScale[b]};
+ * for every term in the summary, that weight is {@code >=} the stored weight of that term in every document of the
+ * block that was live when the summary was made; documents only ever leave a block or die afterwards, so the bound
+ * holds for the live content at all times. The list's own term is always in every summary.
+ *
+ * <p>Pruning: {@code minWeight} is the smallest weight a posting needs to be in this list (0: the list holds every
+ * posting of the term). The tail holds slots appended since the blocked part was made, each with weight
+ * {@code >= minWeight}. Dead postings stay until the list is re-blocked; readers skip them by visibility.
+ *
+ * <p>Threading: the blocked part is final and published with the list object; the tail follows {@link IntTail}.
+ * The counters below the line are writer-only.
+ */
+final class PostingList {
+    static final int[] NO_INTS = new int[0];
+    static final byte[] NO_BYTES = new byte[0];
+    static final float[] NO_FLOATS = new float[0];
+
+    final int term;
+    final int[] docs;
+    final int[] blockStart;
+    final int[] centroid;
+    final int[] sumStart;
+    final int[] sumTerms;
+    final byte[] sumCodes;
+    final float[] sumScale;
+    final float minWeight;
+    final IntTail tail;
+
+    // ---- writer-only bookkeeping ----
+    /** Postings in the blocked part right after the last full clustering. */
+    final int clusteredSize;
+    /** Postings added or removed since the last full clustering. */
+    int churn;
+    /** Postings of dead documents still in the list (blocked part or tail), as counted by the writer. */
+    int dead;
+
+    PostingList(int term, int[] docs, int[] blockStart, int[] centroid, int[] sumStart, int[] sumTerms,
+                byte[] sumCodes, float[] sumScale, float minWeight, int clusteredSize, int churn) {
+        this.term = term;
+        this.docs = docs;
+        this.blockStart = blockStart;
+        this.centroid = centroid;
+        this.sumStart = sumStart;
+        this.sumTerms = sumTerms;
+        this.sumCodes = sumCodes;
+        this.sumScale = sumScale;
+        this.minWeight = minWeight;
+        this.tail = new IntTail();
+        this.clusteredSize = clusteredSize;
+        this.churn = churn;
+    }
+
+    /** An empty list (no blocks) that collects postings in its tail. */
+    static PostingList empty(int term, float minWeight) {
+        return new PostingList(term, NO_INTS, new int[] {0}, NO_INTS, new int[] {0}, NO_INTS, NO_BYTES, NO_FLOATS,
+                minWeight, 0, 0);
+    }
+
+    int blocks() {
+        return centroid.length;
+    }
+
+    int blockedSize() {
+        return docs.length;
+    }
+
+    long approxBytes() {
+        return 64 + (long) docs.length * 4 + (long) centroid.length * (4 + 4 + 4 + 4) + (long) sumTerms.length * 5
+                + (long) tail.writerArray().length * 4;
+    }
+}
