@@ -2,6 +2,7 @@ package io.streamsparse.query;
 
 import io.streamsparse.encoder.EncoderConfig;
 import io.streamsparse.encoder.Encoders;
+import io.streamsparse.encoder.InferenceFreeQueryEncoder;
 import io.streamsparse.encoder.SparseEncoder;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -46,6 +47,10 @@ public class QueryServiceApplication {
         EncoderConfig config = EncoderConfig.queryDefaults().withModel(p.modelPath(), p.tokenizerPath())
                 .withMaxLength(p.maxQueryLength()).withPruning(p.maxQueryTerms(), EncoderConfig.DEFAULT_MIN_WEIGHT)
                 .withThreads(1, 1).withWarmup(true);
-        return Encoders.queryEncoder(p.encoder(), config, directory);
+        SparseEncoder encoder = Encoders.queryEncoder(p.encoder(), config, directory);
+        if (encoder instanceof InferenceFreeQueryEncoder inferenceFree) {
+            directory.trackFrequencies(inferenceFree.vocabularySize());
+        }
+        return encoder;
     }
 }

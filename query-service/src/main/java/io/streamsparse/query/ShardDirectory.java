@@ -34,7 +34,7 @@ public final class ShardDirectory implements DocumentFrequencies, AutoCloseable 
     private final QueryProperties properties;
     private final HttpClient http;
     private final JsonMapper json;
-    private final boolean trackFrequencies;
+    private volatile int vocabularySize;
     private final ScheduledExecutorService refresher;
     private volatile View view = new View(Map.of(), 0, new int[0]);
 
@@ -42,7 +42,6 @@ public final class ShardDirectory implements DocumentFrequencies, AutoCloseable 
         this.properties = properties;
         this.http = http;
         this.json = json;
-        this.trackFrequencies = properties.encoder().equals("inference-free");
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "shard-directory");
             t.setDaemon(true);
@@ -51,6 +50,15 @@ public final class ShardDirectory implements DocumentFrequencies, AutoCloseable 
         refresh();
         long every = properties.discoveryInterval().toMillis();
         refresher.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * From now on also keep corpus-wide document frequencies of term ids {@code [0, vocabularySize)}, summed over
+     * one replica of every shard; the inference-free query encoder reads them.
+     */
+    public void trackFrequencies(int vocabularySize) {
+        this.vocabularySize = vocabularySize;
+        refresh();
     }
 
     /** Shard id → ready replicas, ordered by configuration. */
@@ -69,7 +77,7 @@ public final class ShardDirectory implements DocumentFrequencies, AutoCloseable 
         return termId < df.length ? df[termId] : 0;
     }
 
-    void refresh() {
+    synchronized void refresh() {
         try {
             Map<Integer, List<URI>> replicas = new TreeMap<>();
             for (URI base : properties.indexUrls()) {
@@ -85,10 +93,11 @@ public final class ShardDirectory implements DocumentFrequencies, AutoCloseable 
             }
             long documents = 0;
             int[] df = new int[0];
-            if (trackFrequencies) {
+            int size = vocabularySize;
+            if (size > 0) {
                 for (Map.Entry<Integer, List<URI>> e : replicas.entrySet()) {
                     JsonNode stats = get(e.getValue().get(0).resolve("/v1/shards/" + e.getKey()
-                            + "/document-frequencies"));
+                            + "/document-frequencies?size=" + size));
                     if (stats == null) {
                         continue;
                     }
