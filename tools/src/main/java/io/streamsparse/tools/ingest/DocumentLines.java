@@ -170,7 +170,7 @@ final class DocumentLines {
         byte[] value = json.writeValueAsBytes(out);
         if (value.length > maxValueBytes) {
             return new Rejected("document is " + value.length + " bytes after normalisation (max " + maxValueBytes
-                    + ", see --max-bytes)");
+                    + ")");
         }
         return new Accepted(id, value);
     }

@@ -20,12 +20,15 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -36,7 +39,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code ingest}: bulk-loads a JSONL file (or stdin) into the {@code documents} topic. Each line is checked and
  * normalised by {@link DocumentLines}; key = id, value = normalised JSON, a delete line becomes a tombstone.
  *
- * <p>Guarantees: every input line is either sent, reported as rejected (stderr: line number and reason; with
+ * <p>Documents larger than {@code --max-bytes}, or than the topic's {@code max.message.bytes} allows, are
+ * rejected lines, not failed sends. Guarantees: every input line is either sent, reported as rejected (stderr: line number and reason; with
  * {@code --rejects FILE} also one JSON object {@code {"line","reason","raw"}} per rejected line), or blank;
  * nothing is dropped silently. The producer is idempotent with {@code acks=all}, so a record is written once per
  * send even across retries, and lines are sent in input order (per partition, Kafka keeps that order). The
@@ -57,8 +61,8 @@ public final class IngestCommand {
               --file               input file, or - for stdin (default -)
               --bootstrap-servers  Kafka bootstrap servers (default 127.0.0.1:9092)
               --topic              target topic (default documents); it must exist (see create-topics)
-              --max-bytes          largest normalised document in bytes (default 1000000; the broker's
-                                   message.max.bytes must allow it)
+              --max-bytes          largest normalised document in bytes (default 1000000; lowered to what
+                                   the topic's max.message.bytes allows)
               --rejects            also write each rejected line as {"line","reason","raw"} to this file
               --limit              stop after this many accepted lines (default: no limit)
               --compression        producer compression (default lz4)
@@ -68,6 +72,8 @@ public final class IngestCommand {
     static final int DEFAULT_MAX_BYTES = 1_000_000;
     /** A raw line may be this many times --max-bytes before it is rejected unparsed (escapes shrink on parse). */
     static final int RAW_LINE_FACTOR = 8;
+    /** Room for the key (at most 3 UTF-8 bytes per UTF-16 char) and the record and batch framing. */
+    static final int RECORD_OVERHEAD_BYTES = 3 * DocumentLines.MAX_ID_CHARS + 128;
     /** How many send failures are printed one by one; the rest are counted. */
     static final int MAX_FAILURES_SHOWN = 10;
 
@@ -75,6 +81,7 @@ public final class IngestCommand {
             Set.of("file", "bootstrap-servers", "topic", "max-bytes", "rejects", "limit", "compression");
     private static final Set<String> COMPRESSIONS = Set.of("lz4", "zstd", "gzip", "snappy", "none");
     private static final long TOPIC_CHECK_SECONDS = 30;
+    private static final long NEW_TOPIC_GRACE_SECONDS = 5;
 
     /** Parsed options of one run. {@code limit} 0 = no limit; {@code rejects} null = stderr only. */
     record Options(String file, String bootstrapServers, String topic, int maxBytes, Path rejects, long limit,
@@ -131,10 +138,15 @@ public final class IngestCommand {
             err.print(USAGE);
             return 2;
         }
-        String topicProblem = checkTopic(options);
-        if (topicProblem != null) {
-            err.println("ingest: " + topicProblem);
+        TopicCheck topic = checkTopic(options);
+        if (topic.problem() != null) {
+            err.println("ingest: " + topic.problem());
             return 2;
+        }
+        int valueLimit = valueLimit(options.maxBytes(), topic.maxMessageBytes());
+        if (valueLimit < options.maxBytes()) {
+            err.println("ingest: topic " + options.topic() + " takes records of at most " + topic.maxMessageBytes()
+                    + " bytes (max.message.bytes): documents over " + valueLimit + " bytes are rejected");
         }
         boolean stdinInput = options.file().equals("-");
         long totalBytes = -1;
@@ -146,9 +158,10 @@ public final class IngestCommand {
             }
             Progress.Mode mode = terminal ? Progress.Mode.BAR : Progress.Mode.PLAIN;
             Summary summary;
-            try (Producer<String, byte[]> producer = new KafkaProducer<>(producerConfig(options),
-                    new StringSerializer(), new ByteArraySerializer())) {
-                summary = new Run(options, producer, in, rejects, new Progress(err, mode, totalBytes,
+            try (Producer<String, byte[]> producer = new KafkaProducer<>(
+                    producerConfig(options, valueLimit, topic.maxMessageBytes()), new StringSerializer(),
+                    new ByteArraySerializer())) {
+                summary = new Run(options, valueLimit, producer, in, rejects, new Progress(err, mode, totalBytes,
                         System.nanoTime())).call();
             }
             out.println(summary.line());
@@ -163,7 +176,12 @@ public final class IngestCommand {
         }
     }
 
-    static Properties producerConfig(Options options) {
+    /**
+     * Producer settings. {@code batch.size} stays within the topic's {@code max.message.bytes}: a batch over it is
+     * split by the producer only down to {@code batch.size}, so a larger one would be retried forever
+     * (KAFKA-8350); single records are already within it by {@link #valueLimit}.
+     */
+    static Properties producerConfig(Options options, int valueLimit, int maxMessageBytes) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "streamsparse-ingest");
@@ -172,39 +190,70 @@ public final class IngestCommand {
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, options.compression());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(Math.min(256 * 1024, maxMessageBytes)));
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(64L * 1024 * 1024));
         // one record of --max-bytes plus its key and framing must fit a request
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                String.valueOf(Math.max(1 << 20, options.maxBytes() + DocumentLines.MAX_ID_CHARS * 4 + 4096)));
+                String.valueOf(Math.max(1 << 20, valueLimit + RECORD_OVERHEAD_BYTES)));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "60000");
         return p;
     }
 
-    /** Null when the topic exists; otherwise what is wrong, for the user. */
-    private static String checkTopic(Options options) {
+    /** Outcome of the topic check: {@code problem} null when the topic exists, with its record size limit. */
+    record TopicCheck(String problem, int maxMessageBytes) {
+    }
+
+    /**
+     * The largest normalised value that is sent: {@code --max-bytes}, lowered to what the topic accepts
+     * ({@code max.message.bytes} less room for the key and the batch framing).
+     */
+    static int valueLimit(int maxBytes, int maxMessageBytes) {
+        return Math.max(64, Math.min(maxBytes, maxMessageBytes - RECORD_OVERHEAD_BYTES));
+    }
+
+    private static TopicCheck checkTopic(Options options) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(TOPIC_CHECK_SECONDS * 1000));
         try (Admin admin = Admin.create(p)) {
-            admin.describeTopics(List.of(options.topic())).allTopicNames()
-                    .get(TOPIC_CHECK_SECONDS, TimeUnit.SECONDS);
-            return null;
+            // a topic created a moment ago may not be in this broker's metadata yet: ask again for a few seconds
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(NEW_TOPIC_GRACE_SECONDS);
+            while (true) {
+                try {
+                    admin.describeTopics(List.of(options.topic())).allTopicNames()
+                            .get(TOPIC_CHECK_SECONDS, TimeUnit.SECONDS);
+                    break;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+                            || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(250);
+                }
+            }
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, options.topic());
+            ConfigEntry entry = admin.describeConfigs(List.of(resource)).all()
+                    .get(TOPIC_CHECK_SECONDS, TimeUnit.SECONDS).get(resource).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            int maxMessageBytes = entry == null || entry.value() == null ? Integer.MAX_VALUE
+                    : Integer.parseInt(entry.value());
+            return new TopicCheck(null, maxMessageBytes);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                return "topic " + options.topic() + " does not exist at " + options.bootstrapServers()
-                        + " (topics are not auto-created; run create-topics first)";
+                return new TopicCheck("topic " + options.topic() + " does not exist at " + options.bootstrapServers()
+                        + " (topics are not auto-created; run create-topics first)", 0);
             }
-            return "cannot describe topic " + options.topic() + " at " + options.bootstrapServers() + ": "
-                    + e.getCause();
+            return new TopicCheck("cannot describe topic " + options.topic() + " at " + options.bootstrapServers()
+                    + ": " + e.getCause(), 0);
         } catch (TimeoutException e) {
-            return "no answer from Kafka at " + options.bootstrapServers() + " within " + TOPIC_CHECK_SECONDS + " s";
+            return new TopicCheck("no answer from Kafka at " + options.bootstrapServers() + " within "
+                    + TOPIC_CHECK_SECONDS + " s", 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "interrupted";
+            return new TopicCheck("interrupted", 0);
         } catch (KafkaException e) {
-            return "cannot connect to Kafka at " + options.bootstrapServers() + ": " + e.getMessage();
+            return new TopicCheck("cannot connect to Kafka at " + options.bootstrapServers() + ": " + e.getMessage(),
+                    0);
         }
     }
 
@@ -235,14 +284,14 @@ public final class IngestCommand {
         private long rejected;
         private long failuresShown;
 
-        Run(Options options, Producer<String, byte[]> producer, InputStream in, BufferedWriter rejects,
-                Progress progress) {
+        Run(Options options, int valueLimit, Producer<String, byte[]> producer, InputStream in,
+                BufferedWriter rejects, Progress progress) {
             this.options = options;
             this.producer = producer;
             this.reader = new LineReader(in, options.maxBytes() * RAW_LINE_FACTOR);
             this.rejects = rejects;
             this.progress = progress;
-            this.lines = new DocumentLines(options.maxBytes());
+            this.lines = new DocumentLines(valueLimit);
         }
 
         Summary call() throws IOException {
