@@ -31,13 +31,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A snapshot becomes visible only complete: it is written to a {@code .tmp} file, forced to disk, renamed
  * atomically and the directory forced. Loading tries the newest first and falls back to older ones: a file that is
- * truncated, corrupt (the format's CRC-32) or otherwise unreadable is skipped and reported, never loaded. After a
- * successful save the store keeps the newest {@code retain} snapshots and deletes the rest.
+ * truncated, corrupt (the format's CRC-32) or otherwise unreadable is skipped and reported, never loaded; one the
+ * format rejects is also renamed to {@code <name>.corrupt} so that it is neither tried again nor retained in place of
+ * an intact snapshot. After a successful save the store keeps the newest {@code retain} snapshots and deletes the
+ * rest.
  */
 public final class SnapshotStore {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotStore.class);
     private static final Pattern NAME = Pattern.compile("snapshot-(\\d{20})\\.snap");
+    /** Suffix of a snapshot file that failed to load as corrupt (moved aside, no longer listed). */
+    public static final String CORRUPT_SUFFIX = ".corrupt";
 
     /**
      * What loading found: the newest intact snapshot ({@code index} and {@code file} null when there is none) and
@@ -95,12 +99,31 @@ public final class SnapshotStore {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
                 ShardIndex index = SnapshotReader.read(in);
                 return new Loaded(index, file, skipped);
+            } catch (IllegalArgumentException e) {
+                skipped++;
+                log.error("Skipping unreadable snapshot {}: {}", file, e.toString());
+                quarantine(file);
             } catch (IOException | RuntimeException e) {
                 skipped++;
                 log.error("Skipping unreadable snapshot {}: {}", file, e.toString());
             }
         }
         return new Loaded(null, null, skipped);
+    }
+
+    /**
+     * Renames a snapshot the format rejected to {@code <name>.corrupt}: it is kept for inspection but no longer listed,
+     * so it is never tried again and never counts towards {@code retain} (otherwise pruning after the next save
+     * could keep it and delete the intact older snapshot the shard fell back to).
+     */
+    private void quarantine(Path file) {
+        Path target = file.resolveSibling(file.getFileName() + CORRUPT_SUFFIX);
+        try {
+            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+            log.warn("Moved corrupt snapshot aside to {}", target);
+        } catch (IOException e) {
+            log.warn("Could not move corrupt snapshot {} aside: {}", file, e.toString());
+        }
     }
 
     /** Snapshot files, newest (highest offset) first; leftover temp files are ignored. */

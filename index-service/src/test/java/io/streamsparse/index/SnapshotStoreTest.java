@@ -77,6 +77,26 @@ class SnapshotStoreTest {
     }
 
     @Test
+    void aCorruptSnapshotIsMovedAsideSoRetentionKeepsTheIntactFallback() throws Exception {
+        SnapshotStore store = new SnapshotStore(root, 0, 2);
+        ShardIndex older = indexWith(100, 6);
+        Path intact = store.save(older.image());
+        Path corrupt = store.save(indexWith(200, 7).image());
+        Files.write(corrupt, new byte[] {'S', 'S', 'N', 'P', 1, 0, 0});
+        assertThat(store.loadNewest().skippedCorrupt()).isEqualTo(1);
+        assertThat(corrupt).doesNotExist();
+        assertThat(corrupt.resolveSibling(corrupt.getFileName() + SnapshotStore.CORRUPT_SUFFIX)).exists();
+
+        // the shard restored `older`, replayed, and snapshots again: retain 2 keeps that and the intact fallback
+        store.save(indexWith(300, 8).image());
+        assertThat(store.snapshotsNewestFirst()).containsExactly(
+                store.directory().resolve("snapshot-00000000000000000299.snap"), intact);
+        SnapshotStore.Loaded again = store.loadNewest();
+        assertThat(again.skippedCorrupt()).isZero();
+        assertThat(again.index().appliedOffset()).isEqualTo(299);
+    }
+
+    @Test
     void allCorruptMeansReplayFromTheStart() throws Exception {
         SnapshotStore store = new SnapshotStore(root, 0, 2);
         Path file = store.save(indexWith(50, 5).image());
