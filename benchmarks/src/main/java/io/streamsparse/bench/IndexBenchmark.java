@@ -296,6 +296,7 @@ public final class IndexBenchmark {
                     failure.compareAndSet(null, e);
                 }
             }, "exact-" + w);
+            th.setDaemon(true);
             th.start();
             workers.add(th);
         }
@@ -345,6 +346,7 @@ public final class IndexBenchmark {
                     failure.compareAndSet(null, e);
                 }
             }, "qps-" + w);
+            th.setDaemon(true);
             th.start();
             workers.add(th);
         }
@@ -469,6 +471,7 @@ public final class IndexBenchmark {
 
         long[] gc0 = Measure.gcCounters();
         long alloc0 = Measure.allocatedBytes();
+        reader.setDaemon(true);
         reader.start();
         long ops = 0;
         long added = 0;
@@ -476,26 +479,32 @@ public final class IndexBenchmark {
         double newFraction = o.newFraction();
         long t0 = System.nanoTime();
         long deadline = t0 + (long) (o.updateSeconds() * 1e9);
+        long t1 = t0;
+        long alloc = 0;
         int p = warm % pool.length;
-        // invariant: ops upserts applied, offsets strictly increasing from the build's last offset
-        while (ops < o.updateOps() && ((ops & 255) != 0 || System.nanoTime() < deadline)) {
-            String id;
-            if (rnd.nextDouble() < newFraction) {
-                id = "new-" + nextNew++;
-                added++;
-            } else {
-                id = ids[rnd.nextInt(n)];
+        try {
+            // invariant: ops upserts applied, offsets strictly increasing from the build's last offset
+            while (ops < o.updateOps() && ((ops & 255) != 0 || System.nanoTime() < deadline)) {
+                String id;
+                if (rnd.nextDouble() < newFraction) {
+                    id = "new-" + nextNew++;
+                    added++;
+                } else {
+                    id = ids[rnd.nextInt(n)];
+                }
+                index.upsert(offset++, id, pool[p]);
+                if (++p == pool.length) {
+                    p = 0;
+                }
+                ops++;
             }
-            index.upsert(offset++, id, pool[p]);
-            if (++p == pool.length) {
-                p = 0;
-            }
-            ops++;
+            t1 = System.nanoTime();
+            alloc = Measure.allocatedBytes() - alloc0;
+        } finally {
+            stop.set(true);
+            reader.join();
         }
-        double elapsed = seconds(t0);
-        long alloc = Measure.allocatedBytes() - alloc0;
-        stop.set(true);
-        reader.join();
+        double elapsed = (t1 - t0) / 1e9;
         long[] gc1 = Measure.gcCounters();
         rethrow(failure.get());
         double ups = ops / elapsed;
