@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import tools.jackson.databind.JsonNode;
@@ -42,6 +44,9 @@ class IndexServiceTest {
     static KafkaProducer<String, byte[]> producer;
     static ConfigurableApplicationContext service;
     static URI base;
+
+    @TempDir
+    static Path snapshots;
 
     @BeforeAll
     static void start() {
@@ -60,7 +65,8 @@ class IndexServiceTest {
         producer.flush();
         service = IndexServiceApplication.builder().run("--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
-                "--streamsparse.index.partitions=0,1");
+                "--streamsparse.index.partitions=0,1",
+                "--streamsparse.index.snapshot-dir=" + snapshots);
         base = URI.create("http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port"));
     }
 

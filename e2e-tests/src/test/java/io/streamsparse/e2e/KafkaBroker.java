@@ -1,0 +1,90 @@
+package io.streamsparse.e2e;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+
+/**
+ * A real Kafka broker for the pipeline tests: Testcontainers' KafkaContainer where a Docker engine answers (users'
+ * machines), otherwise an in-process KRaft broker from spring-kafka-test (CI and these machines have no Docker).
+ * Both are the real broker code; neither is a mock. Topics are created the way operators create them.
+ */
+final class KafkaBroker implements AutoCloseable {
+
+    static final String DOCUMENTS = "documents";
+    static final String VECTORS = "sparse-vectors";
+    static final String DOCUMENTS_DLT = "documents.DLT";
+    static final String VECTORS_DLT = "sparse-vectors.DLT";
+
+    private final EmbeddedKafkaKraftBroker embedded;
+    private final KafkaContainer container;
+    private final String bootstrapServers;
+
+    private KafkaBroker(EmbeddedKafkaKraftBroker embedded, KafkaContainer container) {
+        this.embedded = embedded;
+        this.container = container;
+        this.bootstrapServers = embedded != null ? embedded.getBrokersAsString() : container.getBootstrapServers();
+    }
+
+    static KafkaBroker start() {
+        if (dockerAvailable()) {
+            KafkaContainer container = new KafkaContainer("apache/kafka:4.1.2")
+                    .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
+            container.start();
+            return new KafkaBroker(null, container);
+        }
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.brokerProperties(Map.of(
+                "auto.create.topics.enable", "false",
+                "transaction.state.log.replication.factor", "1",
+                "transaction.state.log.min.isr", "1",
+                "offsets.topic.replication.factor", "1"));
+        broker.afterPropertiesSet();
+        return new KafkaBroker(broker, null);
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    String kind() {
+        return embedded != null ? "embedded KRaft broker" : "Testcontainers KafkaContainer";
+    }
+
+    /** The pipeline's topics: compacted documents and vectors with {@code partitions} partitions, plain DLTs. */
+    void createTopics(int partitions) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            Map<String, String> compacted = Map.of("cleanup.policy", "compact");
+            admin.createTopics(List.of(
+                    new NewTopic(DOCUMENTS, partitions, (short) 1).configs(compacted),
+                    new NewTopic(VECTORS, partitions, (short) 1).configs(compacted),
+                    new NewTopic(DOCUMENTS_DLT, 1, (short) 1),
+                    new NewTopic(VECTORS_DLT, 1, (short) 1))).all().get();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (embedded != null) {
+            embedded.destroy();
+        } else {
+            container.stop();
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package io.streamsparse.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streamsparse.encoderservice.EncoderServiceApplication;
+import io.streamsparse.index.IndexServiceApplication;
+import io.streamsparse.query.QueryServiceApplication;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole pipeline on a real broker: producer → documents → encoder-service (real ONNX model) → sparse-vectors →
+ * two index-service shards → query-service over HTTP. Documents are short texts written for this test.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineEndToEndTest {
+
+    static final Map<String, String[]> CORPUS = Map.ofEntries(
+            doc("volcano-watch", "Volcano observatory",
+                    "Seismometers on the slopes of the volcano record tremors day and night; the observatory issues an"
+                            + " eruption alert when magma pressure and sulphur gas emissions rise."),
+            doc("sourdough", "Sourdough starter",
+                    "A sourdough starter is flour and water fermented by wild yeast and lactic bacteria; bakers feed it"
+                            + " daily and use it to leaven rye and wheat bread dough."),
+            doc("chess-engine", "Chess engine",
+                    "The chess engine searches moves with alpha-beta pruning, evaluates positions with piece-square"
+                            + " tables and plays openings from a book of grandmaster games."),
+            doc("beekeeping", "Beekeeping journal",
+                    "Notes from the apiary: inspecting hives for the queen, harvesting honey from the frames and"
+                            + " treating colonies against varroa mites before winter."),
+            doc("telescope", "Backyard telescope",
+                    "A reflecting telescope with a parabolic mirror on an equatorial mount tracks planets, nebulae and"
+                            + " galaxies across the night sky for astronomy photography."),
+            doc("violin", "Violin lessons",
+                    "Violin lessons cover bowing technique, vibrato, tuning the four strings and reading sheet music"
+                            + " for classical concertos and folk fiddle tunes."),
+            doc("glacier", "Glacier retreat",
+                    "Glaciologists measure how fast the alpine glacier retreats, drilling ice cores and mapping"
+                            + " meltwater streams and moraines with satellite images."),
+            doc("database-backup", "Database backup tool",
+                    "The backup tool dumps a PostgreSQL database, compresses the archive, encrypts it and restores"
+                            + " tables from a point-in-time recovery log."),
+            doc("bicycle-repair", "Bicycle repair",
+                    "Fixing a bicycle: patch the inner tube after a puncture, true the wheel spokes, adjust the"
+                            + " derailleur and replace worn brake pads and the chain."),
+            doc("knitting", "Knitting patterns",
+                    "Knitting patterns for wool sweaters and scarves: cast on stitches with needles, purl and knit"
+                            + " rows, and follow the cable chart for the yarn."));
+
+    private static Map.Entry<String, String[]> doc(String id, String title, String text) {
+        return Map.entry(id, new String[] {title, text});
+    }
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static KafkaBroker broker;
+    static final List<ConfigurableApplicationContext> services = new ArrayList<>();
+    static KafkaProducer<String, String> producer;
+    static URI queryService;
+
+    @BeforeAll
+    static void startPipeline() throws Exception {
+        broker = KafkaBroker.start();
+        broker.createTopics(2);
+        String kafka = "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers();
+        Path snapshots = Files.createTempDirectory("e2e-snapshots");
+        List<String> indexUrls = new ArrayList<>();
+        for (int shard = 0; shard < 2; shard++) {
+            ConfigurableApplicationContext index = IndexServiceApplication.builder().run(kafka, "--server.port=0",
+                    "--streamsparse.index.partitions=" + shard,
+                    "--streamsparse.index.snapshot-dir=" + snapshots.resolve("shard-" + shard),
+                    "--management.metrics.tags.instance=index-" + shard);
+            services.add(index);
+            indexUrls.add("http://127.0.0.1:" + port(index));
+        }
+        services.add(EncoderServiceApplication.builder().run(kafka, "--server.port=0"));
+        ConfigurableApplicationContext query = QueryServiceApplication.builder().run("--server.port=0",
+                "--streamsparse.query.index-urls=" + String.join(",", indexUrls),
+                "--streamsparse.query.discovery-interval=200ms");
+        services.add(query);
+        queryService = URI.create("http://127.0.0.1:" + port(query));
+
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(props);
+        for (Map.Entry<String, String[]> e : CORPUS.entrySet()) {
+            send(e.getKey(), e.getValue()[0], e.getValue()[1]);
+        }
+        producer.flush();
+    }
+
+    private static int port(ConfigurableApplicationContext context) {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    static void send(String id, String title, String text) {
+        String json = JSON.writeValueAsString(Map.of("id", id, "title", title, "text", text,
+                "fields", Map.of("kind", "test")));
+        producer.send(new ProducerRecord<>(KafkaBroker.DOCUMENTS, id, json));
+    }
+
+    @AfterAll
+    static void stopPipeline() {
+        if (producer != null) {
+            producer.close();
+        }
+        for (int i = services.size() - 1; i >= 0; i--) {
+            services.get(i).close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    static JsonNode search(String q, int k) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(queryService.resolve("/v1/search?q="
+                + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&k=" + k)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isIn(200, 503);
+        return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+    }
+
+    static List<String> ids(JsonNode result) {
+        List<String> ids = new ArrayList<>();
+        if (result != null) {
+            result.path("hits").forEach(h -> ids.add(h.path("id").asString()));
+        }
+        return ids;
+    }
+
+    @Test
+    @Order(1)
+    void everyDocumentIsFoundByItsOwnDistinctiveWords() throws Exception {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+            JsonNode result = search("volcano eruption tremors magma", 3);
+            assertThat(result).isNotNull();
+            assertThat(result.path("shards").asInt()).isEqualTo(2);
+            assertThat(ids(result)).first().isEqualTo("volcano-watch");
+        });
+        Map<String, String> queries = Map.of(
+                "sourdough", "wild yeast starter for bread",
+                "chess-engine", "alpha-beta pruning chess moves",
+                "beekeeping", "honey bees hives varroa",
+                "telescope", "telescope mirror for astronomy",
+                "glacier", "glacier ice cores meltwater",
+                "database-backup", "postgresql backup restore",
+                "bicycle-repair", "bike tube puncture derailleur");
+        for (Map.Entry<String, String> e : queries.entrySet()) {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(
+                    () -> assertThat(ids(search(e.getValue(), 3))).as(e.getValue()).first().isEqualTo(e.getKey()));
+        }
+        JsonNode hit = search("alpha-beta pruning chess moves", 1).path("hits").get(0);
+        assertThat(hit.path("title").asString()).isEqualTo("Chess engine");
+        assertThat(hit.path("snippet").asString()).startsWith("The chess engine searches moves");
+    }
+
+    @Test
+    @Order(2)
+    void anUpdatedDocumentReturnsItsNewContent() throws Exception {
+        send("violin", "Cello lessons", "Cello lessons for beginners: holding the bow, posture on the chair, and"
+                + " playing scales and etudes on the low C string of the cello.");
+        producer.flush();
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+            JsonNode hits = search("cello lessons bow posture", 3).path("hits");
+            assertThat(hits.get(0).path("id").asString()).isEqualTo("violin");
+            assertThat(hits.get(0).path("title").asString()).isEqualTo("Cello lessons");
+            assertThat(hits.get(0).path("snippet").asString()).startsWith("Cello lessons for beginners");
+        });
+    }
+
+    @Test
+    @Order(3)
+    void aDeletedDocumentDisappears() throws Exception {
+        assertThat(ids(search("knitting wool sweater yarn needles", 10))).contains("knitting");
+        producer.send(new ProducerRecord<>(KafkaBroker.DOCUMENTS, "knitting", null));
+        producer.flush();
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(
+                () -> assertThat(ids(search("knitting wool sweater yarn needles", 10))).doesNotContain("knitting"));
+    }
+
+    @Test
+    @Order(4)
+    void poisonRecordsAreDeadLetteredWithAReasonAndTheStreamGoesOn() throws Exception {
+        producer.send(new ProducerRecord<>(KafkaBroker.DOCUMENTS, "broken", "{not json"));
+        producer.send(new ProducerRecord<>(KafkaBroker.DOCUMENTS, "no-text", "{\"id\":\"no-text\",\"title\":\"x\"}"));
+        send("lighthouse", "Lighthouse keeper", "The lighthouse keeper trims the lamp wick, winds the clockwork"
+                + " that turns the lens and logs passing ships and foghorn signals.");
+        producer.flush();
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(
+                () -> assertThat(ids(search("lighthouse keeper lamp foghorn", 3))).first().isEqualTo("lighthouse"));
+
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-dlt-reader");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        Map<String, String> reasons = new java.util.HashMap<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(KafkaBroker.DOCUMENTS_DLT));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    reasons.put(r.key(), new String(r.headers().lastHeader("kafka_dlt-exception-message").value(),
+                            StandardCharsets.UTF_8));
+                }
+                return reasons.size() >= 2;
+            });
+        }
+        assertThat(reasons.get("broken")).contains("not valid JSON");
+        assertThat(reasons.get("no-text")).contains("'text' must be a string");
+    }
+}
