@@ -19,6 +19,7 @@ public final class Main {
               create-topics   create documents, sparse-vectors (compacted) and documents.DLT, idempotently
               debian-corpus   build the Debian package-description corpus: --lists-dir DIR --out DIR
                               [--split-dir DIR]; writes docs.jsonl and queries.jsonl
+              evaluate        MRR@10, R@10, R@100, nDCG@10 of BM25 and sparse models on the Debian set
             """;
 
     private Main() {
@@ -28,6 +29,8 @@ public final class Main {
         // slf4j-simple: Kafka client warnings on stderr, its INFO chatter off (override with -D...)
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
+        // "connection to node -1 could not be established", once per retry: the commands report an absent broker
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", "error");
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
             System.out.print(USAGE);
             System.exit(args.length == 0 ? 2 : 0);
@@ -36,6 +39,7 @@ public final class Main {
         switch (args[0]) {
             case "ingest" -> IngestCommand.main(rest);
             case "create-topics" -> CreateTopicsCommand.main(rest);
+            case "evaluate" -> io.streamsparse.tools.eval.EvaluateCommand.main(rest);
             case "debian-corpus" -> {
                 try {
                     DebianCorpusBuilder.main(rest);

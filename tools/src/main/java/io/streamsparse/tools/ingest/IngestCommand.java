@@ -295,7 +295,7 @@ public final class IngestCommand {
         }
 
         Summary call() throws IOException {
-            long start = System.nanoTime();
+            long start = progress.startNanos();
             long lineNumber = 0;
             long length;
             while ((length = reader.next()) >= 0) {

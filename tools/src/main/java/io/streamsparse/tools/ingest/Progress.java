@@ -49,6 +49,11 @@ final class Progress {
         this.lastDrawNanos = startNanos;
     }
 
+    /** The start of the run: rates are counted from here. */
+    long startNanos() {
+        return startNanos;
+    }
+
     /** Redraws if the interval of the mode has passed since the last drawing. */
     void update(long nowNanos, long bytesRead, long sent, long rejected) {
         long interval = mode == Mode.BAR ? BAR_INTERVAL_NANOS : PLAIN_INTERVAL_NANOS;
