@@ -1,0 +1,215 @@
+package io.streamsparse.tools.eval;
+
+import io.streamsparse.tools.debian.DebianCorpusBuilder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Options of the {@code evaluate} command, checked once here; errors are {@link IllegalArgumentException}s quoting
+ * the bad value.
+ *
+ * @param corpus       folder with {@code docs.jsonl} and {@code queries.jsonl}; built there when absent
+ * @param listsDir     apt lists used to build the corpus ({@code apt-get update} into it if empty)
+ * @param splitDir     the shared split ({@code test_qids.txt}, {@code val_qids.txt}) used to build the corpus
+ * @param split        {@code test} or {@code val}
+ * @param systems      which systems run, in table order
+ * @param analyzers    BM25 analyzers, one row each
+ * @param model        ONNX model location for the model systems ({@code classpath:default} = the bundled model)
+ * @param tokenizer    its {@code tokenizer.json}
+ * @param docText      what the systems read of a document
+ * @param cacheDir     where encoded vectors are cached, or null for no cache
+ * @param threads      encoding and search threads (also the number of ONNX Runtime sessions)
+ * @param intraOp      ONNX Runtime intra-op threads per session
+ * @param batch        texts per model run
+ * @param limitDocs    at most this many documents (0 = all); kept queries keep their document
+ * @param limitQueries at most this many queries (0 = all)
+ * @param seed         seed of the subset
+ */
+record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, List<Retriever> systems,
+        List<LuceneBm25.AnalyzerKind> analyzers, String model, String tokenizer, EvalSet.DocText docText,
+        Path cacheDir, int threads, int intraOp, int batch, int limitDocs, int limitQueries, long seed,
+        boolean help) {
+
+    /** The systems the command can evaluate. */
+    enum Retriever {
+        /** Lucene BM25, one row per analyzer. */
+        BM25("bm25"),
+        /** Documents and queries through the model; exact and approximate rows. */
+        MODEL("model"),
+        /** Documents through the model, queries inference-free (IDF of the indexed documents); both rows. */
+        INFERENCE_FREE("inference-free");
+
+        final String optionName;
+
+        Retriever(String optionName) {
+            this.optionName = optionName;
+        }
+
+        static Retriever parse(String name) {
+            for (Retriever s : values()) {
+                if (s.optionName.equals(name)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown system '" + name + "' (bm25, model, inference-free)");
+        }
+    }
+
+    static final Path DEFAULT_CORPUS = Path.of("target", "eval", "debian-corpus");
+    static final Path DEFAULT_CACHE = Path.of("target", "eval", "cache");
+    static final String DEFAULT_SYSTEMS = "bm25,model,inference-free";
+    static final String DEFAULT_ANALYZERS = "standard,english";
+
+    static final String USAGE = """
+            usage: tools evaluate [options]
+            Known-item retrieval on the Debian set (query = a package's synopsis, the one relevant document = its
+            long description); one table row per system with MRR@10, R@10, R@100, nDCG@10 (markdown, on stdout).
+              --corpus DIR          docs.jsonl + queries.jsonl, built here when absent
+                                    (default target/eval/debian-corpus)
+              --lists-dir DIR       apt lists to build the corpus from (default <corpus>/apt-lists; filled by
+                                    apt-get update when it holds no Translation-en file)
+              --split-dir DIR       the shared split for building the corpus (default ../shared/data/debian-split)
+              --split test|val      queries evaluated (default test; tune on val, never on test)
+              --systems LIST        of bm25, model, inference-free (default bm25,model,inference-free; the model
+                                    systems are skipped with a note when no model is bundled and none is given)
+              --analyzers LIST      BM25 analyzers: standard, english (default standard,english)
+              --model PATH          ONNX sparse model to evaluate instead of the bundled one (needs --tokenizer)
+              --tokenizer PATH      its tokenizer.json
+              --doc-text MODE       text (default: the long description) or title-text (title + ". " + text, as
+                                    encoder-service does)
+              --cache DIR|none      encoded vectors cache (default target/eval/cache); resumes an interrupted run
+              --threads N           encoding/search threads = ONNX Runtime sessions (default: available processors)
+              --intra-op N          ONNX Runtime intra-op threads per session (default 1)
+              --batch N             texts per model run (default 32)
+              --limit-docs N        evaluate on at most N documents (kept queries keep their document)
+              --limit-queries N     evaluate at most N queries
+              --seed S              seed of the --limit subset (default 42)
+            """;
+
+    private static final Set<String> NAMES = Set.of("corpus", "lists-dir", "split-dir", "split", "systems",
+            "analyzers", "model", "tokenizer", "doc-text", "cache", "threads", "intra-op", "batch", "limit-docs",
+            "limit-queries", "seed");
+
+    EvaluateOptions {
+        systems = List.copyOf(systems);
+        analyzers = List.copyOf(analyzers);
+        if (!split.equals("test") && !split.equals("val")) {
+            throw new IllegalArgumentException("--split must be test or val, was '" + split + "'");
+        }
+        if (threads < 1 || intraOp < 0 || batch < 1) {
+            throw new IllegalArgumentException("--threads and --batch must be >= 1 and --intra-op >= 0, were "
+                    + threads + ", " + batch + ", " + intraOp);
+        }
+        if (limitDocs < 0 || limitQueries < 0) {
+            throw new IllegalArgumentException("--limit-docs and --limit-queries must be >= 0, were " + limitDocs
+                    + ", " + limitQueries);
+        }
+    }
+
+    /** True when the model location is the bundled default. */
+    boolean defaultModel() {
+        return model == null;
+    }
+
+    static EvaluateOptions parse(String[] args) {
+        Map<String, String> v = new HashMap<>();
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                help = true;
+                continue;
+            }
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument: " + arg);
+            }
+            int eq = arg.indexOf('=');
+            String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+            if (!NAMES.contains(name)) {
+                throw new IllegalArgumentException("unknown option: --" + name);
+            }
+            String value;
+            if (eq >= 0) {
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException("option --" + name + " needs a value");
+            }
+            if (v.put(name, value) != null) {
+                throw new IllegalArgumentException("option --" + name + " given twice");
+            }
+        }
+        Path corpus = Path.of(v.getOrDefault("corpus", DEFAULT_CORPUS.toString()));
+        Path lists = v.containsKey("lists-dir") ? Path.of(v.get("lists-dir")) : corpus.resolve("apt-lists");
+        Path splitDir = v.containsKey("split-dir") ? Path.of(v.get("split-dir"))
+                : DebianCorpusBuilder.DEFAULT_SPLIT_DIR;
+        List<Retriever> systems = new ArrayList<>();
+        for (String s : list(v.getOrDefault("systems", DEFAULT_SYSTEMS), "--systems")) {
+            systems.add(Retriever.parse(s));
+        }
+        List<LuceneBm25.AnalyzerKind> analyzers = new ArrayList<>();
+        for (String a : list(v.getOrDefault("analyzers", DEFAULT_ANALYZERS), "--analyzers")) {
+            analyzers.add(LuceneBm25.AnalyzerKind.parse(a));
+        }
+        String model = v.get("model");
+        String tokenizer = v.get("tokenizer");
+        if ((model == null) != (tokenizer == null)) {
+            throw new IllegalArgumentException("--model and --tokenizer go together, got "
+                    + (model == null ? "--tokenizer " + tokenizer : "--model " + model) + " alone");
+        }
+        String cache = v.getOrDefault("cache", DEFAULT_CACHE.toString());
+        return new EvaluateOptions(corpus, lists, splitDir, v.getOrDefault("split", "test"), systems, analyzers,
+                model, tokenizer, EvalSet.DocText.parse(v.getOrDefault("doc-text", "text")),
+                cache.equals("none") ? null : Path.of(cache),
+                (int) number(v, "threads", Runtime.getRuntime().availableProcessors()),
+                (int) number(v, "intra-op", 1), (int) number(v, "batch", 32), (int) number(v, "limit-docs", 0),
+                (int) number(v, "limit-queries", 0), number(v, "seed", 42), help);
+    }
+
+    /** True when {@code --systems} was left at its default (so missing models skip instead of failing). */
+    static boolean systemsDefaulted(String[] args) {
+        for (String a : args) {
+            if (a.equals("--systems") || a.startsWith("--systems=")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> list(String raw, String option) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String part : raw.split(",")) {
+            String p = part.strip();
+            if (!p.isEmpty() && !out.add(p)) {
+                throw new IllegalArgumentException(option + " names " + p + " twice");
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(option + " must name at least one, was '" + raw + "'");
+        }
+        return new ArrayList<>(out);
+    }
+
+    private static long number(Map<String, String> v, String name, long fallback) {
+        String raw = v.get(name);
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            long value = Long.parseLong(raw.replace("_", ""));
+            if (!name.equals("seed") && (value < 0 || value > Integer.MAX_VALUE)) {
+                throw new IllegalArgumentException("--" + name + " must be in [0, " + Integer.MAX_VALUE + "], got "
+                        + raw);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a whole number, got " + raw);
+        }
+    }
+}
