@@ -79,6 +79,7 @@ start() { # start NAME LOGFILE COMMAND...
   setsid "$@" >"$log" 2>&1 </dev/null &
   started_names+=("$name")
   started_pids+=("$!")
+  disown "$!" # no job notices: cleanup() stops it by its process group
 }
 
 pid_of() {
@@ -90,6 +91,28 @@ pid_of() {
 
 alive() { kill -0 "$1" 2>/dev/null; }
 
+# stop_groups SECONDS PID...: TERM to each process group, then KILL what is left after SECONDS
+stop_groups() {
+  local seconds=$1 pid i waited=0 left
+  shift
+  for pid in "$@"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  while ((waited < seconds * 2)); do
+    left=0
+    for pid in "$@"; do alive "$pid" && left=1; done
+    ((left)) || return 0
+    sleep 0.5
+    waited=$((waited + 1))
+  done
+  for i in "${!started_pids[@]}"; do
+    for pid in "$@"; do
+      if [[ ${started_pids[$i]} == "$pid" ]] && alive "$pid"; then
+        echo "run-local: ${started_names[$i]} (pid $pid) did not stop in $seconds s; killing it" >&2
+        kill -KILL -- "-$pid" 2>/dev/null || true
+      fi
+    done
+  done
+}
+
 cleanup() {
   local status=$?
   [[ $stopping -eq 1 ]] && return
@@ -98,19 +121,13 @@ cleanup() {
   if [[ ${#started_pids[@]} -gt 0 ]]; then
     echo
     say "stopping ${started_names[*]}"
-    local i pid
-    for ((i = ${#started_pids[@]} - 1; i >= 0; i--)); do
-      pid=${started_pids[$i]}
-      alive "$pid" || continue
-      kill -TERM -- "-$pid" 2>/dev/null || true
-      # the broker last: the services shut down while it still answers
-      local waited=0
-      while alive "$pid" && [[ $waited -lt 30 ]]; do sleep 0.5; waited=$((waited + 1)); done
-      if alive "$pid"; then
-        echo "run-local: ${started_names[$i]} (pid $pid) did not stop in 15 s; killing it" >&2
-        kill -KILL -- "-$pid" 2>/dev/null || true
-      fi
+    local i services=() kafka_pid=""
+    for i in "${!started_names[@]}"; do
+      if [[ ${started_names[$i]} == kafka ]]; then kafka_pid=${started_pids[$i]}; else services+=("${started_pids[$i]}"); fi
     done
+    # the services first, together, while the broker still answers (the encoder commits, shards snapshot)
+    [[ ${#services[@]} -eq 0 ]] || stop_groups 20 "${services[@]}"
+    [[ -z $kafka_pid ]] || stop_groups 20 "$kafka_pid"
   fi
   exit "$status"
 }
