@@ -12,10 +12,13 @@ final class FieldPostings {
     static final int MERGE_MIN_TAIL = 4096;
 
     final RoaringBitmap base;
+    /** Cardinality of {@link #base}, cached: the bitmap's own count walks its containers. */
+    private final int baseCardinality;
     final IntTail tail = new IntTail();
 
     FieldPostings(RoaringBitmap base) {
         this.base = base;
+        this.baseCardinality = base.getCardinality();
     }
 
     /** Reader: base ∪ tail as a bitmap the caller must not mutate when it is {@link #base}. */
@@ -33,7 +36,7 @@ final class FieldPostings {
     /** Writer: true when the tail should be folded into a new base. */
     boolean needsMerge() {
         int n = tail.writerCount();
-        return n > MERGE_MIN_TAIL && n > base.getCardinality() / 4;
+        return n > MERGE_MIN_TAIL && n > baseCardinality / 4;
     }
 
     /** Writer: a new object holding base ∪ tail, without the given dead slots' positions. */

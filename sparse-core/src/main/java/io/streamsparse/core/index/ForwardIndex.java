@@ -14,6 +14,9 @@ import java.util.Arrays;
  *       little-endian at {@code codes[i * bytes()]}).</li>
  *   <li>{@code died[s]} is 0 while the slot is live, else the stamp (offset + 1) of the operation that deleted or
  *       replaced it. Once non-zero it never changes.</li>
+ *   <li>{@code topPos[s * topStride ..]} lists the pool entries of the slot's {@code topStride} heaviest non-zero
+ *       codes, heaviest first (ties: lower entry first), padded with -1: the clustering features of the document,
+ *       computed once on append so that block assignment costs O(clusteringTerms), not O(nnz), per posting.</li>
  * </ul>
  * Threading: only the writer calls the mutators. Arrays grow by copy; a reader keeps the references it got from a
  * published {@link View}, which stay valid (and complete for every slot below the view's limit) after growth.
@@ -22,6 +25,8 @@ final class ForwardIndex {
 
     final Quantization quantization;
     final int codeBytes;
+    /** clusteringTerms + 1: one spare so a list can skip its own term and still use clusteringTerms features. */
+    final int topStride;
 
     int slots;
     int size;
@@ -32,17 +37,22 @@ final class ForwardIndex {
     DocMeta[] meta = new DocMeta[16];
     int[] terms = new int[1024];
     byte[] codes;
+    int[] topPos;
 
-    ForwardIndex(Quantization quantization) {
+    ForwardIndex(Quantization quantization, int clusteringTerms) {
         this.quantization = quantization;
         this.codeBytes = quantization.bytes();
+        this.topStride = clusteringTerms + 1;
         this.codes = new byte[1024 * codeBytes];
+        this.topPos = new int[16 * topStride];
     }
 
-    ForwardIndex(Quantization quantization, int slotCapacity, int poolCapacity) {
+    ForwardIndex(Quantization quantization, int clusteringTerms, int slotCapacity, int poolCapacity) {
         this.quantization = quantization;
         this.codeBytes = quantization.bytes();
+        this.topStride = clusteringTerms + 1;
         int sc = Math.max(16, slotCapacity);
+        topPos = new int[sc * topStride];
         int pc = Math.max(16, poolCapacity);
         start = new int[sc + 1];
         scale = new float[sc];
@@ -73,6 +83,7 @@ final class ForwardIndex {
         }
         size += n;
         start[slot + 1] = size;
+        fillTop(slot);
         return slot;
     }
 
@@ -84,7 +95,30 @@ final class ForwardIndex {
         scale[slot] = sc;
         size += n;
         start[slot + 1] = size;
+        fillTop(slot);
         return slot;
+    }
+
+    /** Selects the slot's heaviest entries into topPos (small insertion list: O(nnz · topStride) worst case). */
+    private void fillTop(int slot) {
+        int base = slot * topStride;
+        int cnt = 0;
+        for (int e = start[slot], end = start[slot + 1]; e < end; e++) {
+            int c = code(e);
+            if (c == 0 || (cnt == topStride && c <= code(topPos[base + cnt - 1]))) {
+                continue;
+            }
+            // invariant: topPos[base .. base+cnt) is sorted by code descending, equal codes by entry ascending
+            int i = cnt < topStride ? cnt++ : cnt - 1;
+            while (i > 0 && code(topPos[base + i - 1]) < c) {
+                topPos[base + i] = topPos[base + i - 1];
+                i--;
+            }
+            topPos[base + i] = e;
+        }
+        for (int i = cnt; i < topStride; i++) {
+            topPos[base + i] = -1;
+        }
     }
 
     private int reserve(DocMeta m, long hash, int n) {
@@ -95,6 +129,7 @@ final class ForwardIndex {
             died = Arrays.copyOf(died, cap);
             keyHash = Arrays.copyOf(keyHash, cap);
             meta = Arrays.copyOf(meta, cap);
+            topPos = Arrays.copyOf(topPos, cap * topStride);
         }
         if ((long) size + n > terms.length) {
             long need = (long) size + n;
@@ -144,6 +179,6 @@ final class ForwardIndex {
 
     long approxBytes() {
         // pools plus per-slot arrays (start, scale, died, keyHash, meta reference)
-        return (long) terms.length * 4 + codes.length + (long) meta.length * (4 + 4 + 8 + 8 + 8);
+        return (long) terms.length * 4 + codes.length + (long) meta.length * (4 + 4 + 8 + 8 + 8 + 4L * topStride);
     }
 }

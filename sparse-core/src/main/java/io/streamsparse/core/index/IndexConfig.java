@@ -16,17 +16,30 @@ package io.streamsparse.core.index;
  * @param reblockTailFraction a list is re-blocked when its unblocked tail exceeds this fraction of its blocked part
  * @param reblockMinTail      ... and the tail holds at least this many postings
  * @param reblockDeadFraction a list is re-blocked when this fraction of its postings belongs to deleted documents
+ * @param reblockMode         when drifted lists are re-blocked: at the end of the operation that drifted them, or
+ *                            only when the writer calls {@link ShardIndex#maintain} (or {@link ShardIndex#compact()})
  * @param clusteringTerms     the heaviest terms of a document used to assign it to a block ({@code >= 1})
  * @param seed                seed of the content hashes that pick block centroids
  */
 public record IndexConfig(int vocabularySize, int blockSize, int pruneLambda, float summaryAlpha,
                           int summaryMaxTerms, Quantization quantization, float reblockTailFraction, int reblockMinTail,
-                          float reblockDeadFraction, int clusteringTerms, long seed) {
+                          float reblockDeadFraction, ReblockMode reblockMode, int clusteringTerms, long seed) {
+
+    /** When drifted lists are re-blocked. */
+    public enum ReblockMode {
+        /** At the end of each operation, on the writer thread: lists never stay drifted. */
+        INLINE,
+        /**
+         * Only in {@link ShardIndex#maintain} and {@link ShardIndex#compact()}: upserts cost O(nnz) flat, tails grow
+         * until the writer spends idle time on maintenance (bulk loads: stream, then compact).
+         */
+        DEFERRED
+    }
 
     public static final int DEFAULT_VOCABULARY_SIZE = 30522;
 
-    private static final IndexConfig DEFAULTS = new IndexConfig(DEFAULT_VOCABULARY_SIZE, 16, 0, 0.5f,
-            48, Quantization.U8, 0.25f, 64, 0.25f, 12, 0x5EED_5EED_5EEDL);
+    private static final IndexConfig DEFAULTS = new IndexConfig(DEFAULT_VOCABULARY_SIZE, 16, 1000, 0.5f,
+            32, Quantization.U8, 0.05f, 16, 0.2f, ReblockMode.INLINE, 12, 0x5EED_5EED_5EEDL);
 
     public IndexConfig {
         if (vocabularySize < 1) {
@@ -56,6 +69,9 @@ public record IndexConfig(int vocabularySize, int blockSize, int pruneLambda, fl
         if (!(reblockDeadFraction > 0f && reblockDeadFraction <= 1f)) {
             throw new IllegalArgumentException("reblockDeadFraction must be in (0, 1], was " + reblockDeadFraction);
         }
+        if (reblockMode == null) {
+            throw new IllegalArgumentException("reblockMode must not be null");
+        }
         if (clusteringTerms < 1) {
             throw new IllegalArgumentException("clusteringTerms must be >= 1, was " + clusteringTerms);
         }
@@ -67,46 +83,51 @@ public record IndexConfig(int vocabularySize, int blockSize, int pruneLambda, fl
 
     public IndexConfig withVocabularySize(int v) {
         return new IndexConfig(v, blockSize, pruneLambda, summaryAlpha, summaryMaxTerms,
-                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
+                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, reblockMode, clusteringTerms, seed);
     }
 
     public IndexConfig withBlockSize(int v) {
         return new IndexConfig(vocabularySize, v, pruneLambda, summaryAlpha, summaryMaxTerms,
-                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
+                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, reblockMode, clusteringTerms, seed);
     }
 
     public IndexConfig withPruneLambda(int v) {
         return new IndexConfig(vocabularySize, blockSize, v, summaryAlpha, summaryMaxTerms,
-                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
+                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, reblockMode, clusteringTerms, seed);
     }
 
     public IndexConfig withSummaryAlpha(float v) {
         return new IndexConfig(vocabularySize, blockSize, pruneLambda, v, summaryMaxTerms,
-                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
+                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, reblockMode, clusteringTerms, seed);
     }
 
     public IndexConfig withSummaryMaxTerms(int v) {
         return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, v,
-                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
+                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, reblockMode, clusteringTerms, seed);
     }
 
     public IndexConfig withQuantization(Quantization v) {
         return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, summaryMaxTerms,
-                v, reblockTailFraction, reblockMinTail, reblockDeadFraction, clusteringTerms, seed);
+                v, reblockTailFraction, reblockMinTail, reblockDeadFraction, reblockMode, clusteringTerms, seed);
     }
 
     public IndexConfig withClusteringTerms(int v) {
         return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, summaryMaxTerms,
-                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, v, seed);
+                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, reblockMode, v, seed);
     }
 
     public IndexConfig withSeed(long v) {
         return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, summaryMaxTerms,
-                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, clusteringTerms, v);
+                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, reblockMode, clusteringTerms, v);
+    }
+
+    public IndexConfig withReblockMode(ReblockMode v) {
+        return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, summaryMaxTerms,
+                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, v, clusteringTerms, seed);
     }
 
     public IndexConfig withReblock(float tailFraction, int minTail, float deadFraction) {
         return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, summaryMaxTerms,
-                quantization, tailFraction, minTail, deadFraction, clusteringTerms, seed);
+                quantization, tailFraction, minTail, deadFraction, reblockMode, clusteringTerms, seed);
     }
 }

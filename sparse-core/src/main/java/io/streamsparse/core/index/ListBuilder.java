@@ -26,10 +26,11 @@ import java.util.Arrays;
  *
  * <h2>Merge (incremental re-blocking)</h2>
  * {@link #merge} folds a list's tail into its existing blocks: dead postings leave, each live tail document joins the
- * block of its nearest centroid, only blocks that gained documents get a new summary (blocks that only lost documents
- * keep theirs, still an upper bound), and a list grown past λ by a slack is pruned back to λ. Its cost is
- * O(list size) copying plus O(tail × block size × nnz) for the summaries, never a re-clustering; a list whose churn
- * since its last clustering exceeds its clustered size is rebuilt from scratch instead ({@link #rebuild}).
+ * block of its nearest centroid, the summaries of blocks that gained documents are raised coordinate-wise to bound
+ * them too (blocks that only lost documents keep theirs, still upper bounds), and a list grown past λ by a slack is
+ * pruned back to λ. Its cost is O(list size) copying plus O(tail × (summary + nnz)), never a re-clustering; a list
+ * whose churn since its last clustering exceeds its clustered size is rebuilt from scratch instead
+ * ({@link #rebuild}), so each posting is clustered O(1) times amortized.
  */
 final class ListBuilder {
 
@@ -133,7 +134,7 @@ final class ListBuilder {
             centroidSlot[r] = sel[j];
         }
         if (beta > 1) {
-            buildChains(term, centroidSlot, beta, f);
+            buildChains(term, centroidSlot, beta, f, false);
             for (int j = 0; j < m; j++) {
                 if (rankOf[j] < 0) {
                     rankOf[j] = nearest(term, sel[j], beta, f);
@@ -183,7 +184,7 @@ final class ListBuilder {
         int[] route = ensureInts(tailN);
         int[] added = new int[beta + 1];
         int routed = 0;
-        buildChains(term, old.centroid, beta, f);
+        buildChains(term, old.centroid, beta, f, true);
         for (int i = 0; i < tailN; i++) {
             int s = tail[i];
             if (died[s] != 0) {
@@ -230,7 +231,7 @@ final class ListBuilder {
             outBlockStart.add(docs.size);
             outCentroid.add(old.centroid[b]);
             if (gained > 0) {
-                summarize(term, docs.data, before, docs.size, f);
+                raiseSummary(old, b, routedSlots, added[b], added[b + 1], f);
             } else {
                 copySummary(old, b);
             }
@@ -329,8 +330,12 @@ final class ListBuilder {
         return i >= 0 ? f.code(i) * f.scale[slot] : 0f;
     }
 
-    /** Inverted index over the centroids' vectors (list term left out): term -> chain of (rank, weight). */
-    private void buildChains(int term, int[] centroidSlot, int beta, ForwardIndex f) {
+    /**
+     * Inverted index over the centroids' vectors (list term left out): term -> chain of (rank, weight). With
+     * {@code topOnly} only each centroid's clustering features enter (merges route many small batches, so they trade
+     * some routing precision for a chain ten times shorter to build).
+     */
+    private void buildChains(int term, int[] centroidSlot, int beta, ForwardIndex f, boolean topOnly) {
         chainSize = 0;
         headTouchedN = 0;
         if (acc.length < beta) {
@@ -342,7 +347,13 @@ final class ListBuilder {
         for (int r = 0; r < beta; r++) {
             int s = centroidSlot[r];
             float sc = f.scale[s];
-            for (int e = f.start[s], end = f.start[s + 1]; e < end; e++) {
+            int from = topOnly ? s * f.topStride : f.start[s];
+            int to = topOnly ? from + f.topStride : f.start[s + 1];
+            for (int i = from; i < to; i++) {
+                int e = topOnly ? f.topPos[i] : i;
+                if (e < 0) {
+                    break;
+                }
                 int u = f.terms[e];
                 int code = f.code(e);
                 if (u == term || code == 0) {
@@ -409,62 +420,24 @@ final class ListBuilder {
         return best;
     }
 
-    /** Fills topT/topW with the slot's heaviest terms other than {@code term}; returns how many. */
+    /** Fills topT/topW with the slot's heaviest terms other than {@code term} (from the forward index's topPos). */
     private int topTerms(int term, int slot, ForwardIndex f) {
         int cap = topT.length;
         int cnt = 0;
-        int minPos = 0;
-        int minCode = Integer.MAX_VALUE;
-        int[] codesOf = ints2Tmp(cap);
-        for (int e = f.start[slot], end = f.start[slot + 1]; e < end; e++) {
-            int u = f.terms[e];
-            if (u == term) {
-                continue;
-            }
-            int c = f.code(e);
-            if (c == 0) {
-                continue;
-            }
-            if (cnt < cap) {
-                topT[cnt] = u;
-                codesOf[cnt] = c;
-                cnt++;
-                if (cnt == cap) {
-                    minCode = Integer.MAX_VALUE;
-                    for (int i = 0; i < cap; i++) {
-                        if (codesOf[i] < minCode) {
-                            minCode = codesOf[i];
-                            minPos = i;
-                        }
-                    }
-                }
-            } else if (c > minCode) {
-                // invariant: minCode/minPos name the lightest kept term (lowest position among equals)
-                topT[minPos] = u;
-                codesOf[minPos] = c;
-                minCode = Integer.MAX_VALUE;
-                for (int i = 0; i < cap; i++) {
-                    if (codesOf[i] < minCode) {
-                        minCode = codesOf[i];
-                        minPos = i;
-                    }
-                }
-            }
-        }
         float sc = f.scale[slot];
-        for (int i = 0; i < cnt; i++) {
-            topW[i] = codesOf[i] * sc;
+        for (int i = slot * f.topStride, end = i + f.topStride; i < end && cnt < cap; i++) {
+            int e = f.topPos[i];
+            if (e < 0) {
+                break;
+            }
+            int u = f.terms[e];
+            if (u != term) {
+                topT[cnt] = u;
+                topW[cnt] = f.code(e) * sc;
+                cnt++;
+            }
         }
         return cnt;
-    }
-
-    private int[] topCodes = new int[16];
-
-    private int[] ints2Tmp(int n) {
-        if (topCodes.length < n) {
-            topCodes = new int[n];
-        }
-        return topCodes;
     }
 
     private void addBlock(int term, int centroidSlot, int[] docs, int from, int to, ForwardIndex f) {
@@ -508,28 +481,21 @@ final class ListBuilder {
                 }
             }
         }
-        float scale = 0f;
-        if (max > 0f) {
-            scale = max / SUMMARY_MAX_CODE;
-            while (SUMMARY_MAX_CODE * scale < max) {
-                scale = Math.nextUp(scale);
-            }
-        }
-        Arrays.fill(hist, 0L);
+        float scale = quantizationScale(max);
         long total = 0;
         int[] codeOf = ensureInts3(nt);
         for (int i = 0; i < nt; i++) {
-            float w = dense[touched[i]];
-            int c = Math.min(SUMMARY_MAX_CODE, (int) Math.ceil(w / scale));
-            while (c * scale < w) {
-                c++;
-            }
+            int c = ceilCode(dense[touched[i]], scale);
             codeOf[i] = c;
-            hist[c] += c;
             total += c;
         }
         int threshold = 1;
         float alpha = config.summaryAlpha();
+        if (alpha < 1f) {
+            for (int i = 0; i < nt; i++) {
+                hist[codeOf[i]] += codeOf[i];
+            }
+        }
         if (alpha < 1f) {
             double need = alpha * (double) total;
             long accMass = 0;
@@ -539,6 +505,9 @@ final class ListBuilder {
                     threshold = c;
                     break;
                 }
+            }
+            for (int i = 0; i < nt; i++) {
+                hist[codeOf[i]] = 0L;
             }
         }
         // keep (term, code) pairs packed as term << 8 | code, sorted by term
@@ -578,6 +547,82 @@ final class ListBuilder {
         }
         outSumStart.add(outSumTerms.size);
         outSumScale.add(scale);
+    }
+
+    /**
+     * Appends block {@code b}'s summary raised to also bound the documents {@code docs[from..to)}: each of its
+     * coordinates becomes the max of its old weight and theirs, re-quantized with ceiling rounding (a larger scale
+     * when a new weight exceeds the old maximum). The coordinate set stays the same, so every coordinate still bounds
+     * every document of the block; the new documents' other terms are not represented until the list is rebuilt.
+     * O(summary + nnz) per new document (a merge of two ascending term runs).
+     */
+    private void raiseSummary(PostingList old, int b, int[] docs, int from, int to, ForwardIndex f) {
+        int s0 = old.sumStart[b];
+        int n = old.sumStart[b + 1] - s0;
+        float[] w = ensureFloats(n);
+        float oldScale = old.sumScale[b];
+        float max = 0f;
+        for (int i = 0; i < n; i++) {
+            w[i] = (old.sumCodes[s0 + i] & 0xff) * oldScale;
+        }
+        for (int d = from; d < to; d++) {
+            int slot = docs[d];
+            float sc = f.scale[slot];
+            int e = f.start[slot];
+            int end = f.start[slot + 1];
+            int i = 0;
+            // invariant: summary terms below sumTerms[s0+i] and doc terms below terms[e] have been matched
+            while (i < n && e < end) {
+                int a = old.sumTerms[s0 + i];
+                int t = f.terms[e];
+                if (a == t) {
+                    float x = f.code(e) * sc;
+                    if (x > w[i]) {
+                        w[i] = x;
+                    }
+                    i++;
+                    e++;
+                } else if (a < t) {
+                    i++;
+                } else {
+                    e++;
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, w[i]);
+        }
+        float scale = quantizationScale(max);
+        for (int i = 0; i < n; i++) {
+            outSumTerms.add(old.sumTerms[s0 + i]);
+            outSumCodes.add((byte) ceilCode(w[i], scale));
+        }
+        outSumStart.add(outSumTerms.size);
+        outSumScale.add(scale);
+    }
+
+    /** The smallest float scale with {@code SUMMARY_MAX_CODE · scale >= max} (0 for max 0). */
+    static float quantizationScale(float max) {
+        if (!(max > 0f)) {
+            return 0f;
+        }
+        float scale = max / SUMMARY_MAX_CODE;
+        while (SUMMARY_MAX_CODE * scale < max) {
+            scale = Math.nextUp(scale);
+        }
+        return scale;
+    }
+
+    /** The smallest code with {@code code · scale >= w}, for {@code w <= SUMMARY_MAX_CODE · scale}. */
+    static int ceilCode(float w, float scale) {
+        if (!(w > 0f)) {
+            return 0;
+        }
+        int c = Math.min(SUMMARY_MAX_CODE, (int) Math.ceil(w / scale));
+        while (c * scale < w) {
+            c++;
+        }
+        return c;
     }
 
     private void copySummary(PostingList old, int b) {

@@ -65,6 +65,7 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
     /** Writer: terms whose lists drifted past a re-block threshold during the current operation. */
     private final boolean[] pendingFlag;
     private int[] pending = new int[64];
+    private int pendingHead;
     private int pendingN;
 
     public ShardIndex(IndexConfig config) {
@@ -72,7 +73,7 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
             throw new IllegalArgumentException("config must not be null");
         }
         this.config = config;
-        this.forward = new ForwardIndex(config.quantization());
+        this.forward = new ForwardIndex(config.quantization(), config.clusteringTerms());
         this.df = new int[config.vocabularySize()];
         this.generation = new Generation(config.vocabularySize());
         this.scratch = ThreadLocal.withInitial(() -> new QueryScratch(config.vocabularySize()));
@@ -102,7 +103,7 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
         if (pool > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("too many postings for one shard: " + pool);
         }
-        ForwardIndex f = new ForwardIndex(config.quantization(), ids.size(), (int) pool);
+        ForwardIndex f = new ForwardIndex(config.quantization(), config.clusteringTerms(), ids.size(), (int) pool);
         for (String id : ids) {
             EncodedDocument d = docs.get(id);
             int slot = f.append(new DocMeta(id, d.title(), d.snippet(), d.fields()),
@@ -201,24 +202,57 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
         if (!pendingFlag[term]) {
             pendingFlag[term] = true;
             if (pendingN == pending.length) {
-                pending = Arrays.copyOf(pending, pendingN * 2);
+                if (pendingHead > 0) {
+                    System.arraycopy(pending, pendingHead, pending, 0, pendingN - pendingHead);
+                    pendingN -= pendingHead;
+                    pendingHead = 0;
+                } else {
+                    pending = Arrays.copyOf(pending, pendingN * 2);
+                }
             }
             pending[pendingN++] = term;
         }
     }
 
-    /** Re-blocks the lists that drifted during this operation (incremental merge, or a rebuild when churned). */
+    /** End of an operation: in {@link IndexConfig.ReblockMode#INLINE} mode, re-block what it drifted. */
     private void maintainPending() {
+        if (config.reblockMode() == IndexConfig.ReblockMode.INLINE) {
+            maintain(Integer.MAX_VALUE);
+        }
+    }
+
+    /**
+     * Re-blocks up to {@code maxLists} lists that drifted past a re-block threshold, oldest first: the tail is merged
+     * into the blocks (or the list is rebuilt when it churned), dead postings leave. Writer thread only; readers keep
+     * searching meanwhile and switch to each new list as it is published. In
+     * {@link IndexConfig.ReblockMode#DEFERRED} mode this is the only re-blocking besides {@link #compact()}, meant
+     * for the writer's idle time (e.g. between polls). Returns the number of lists re-blocked.
+     */
+    public int maintain(int maxLists) {
+        if (maxLists < 0) {
+            throw new IllegalArgumentException("maxLists must be >= 0, was " + maxLists);
+        }
         AtomicReferenceArray<PostingList> lists = generation.lists;
-        for (int i = 0; i < pendingN; i++) {
-            int t = pending[i];
+        int done = 0;
+        while (done < maxLists && pendingHead < pendingN) {
+            int t = pending[pendingHead++];
             pendingFlag[t] = false;
             PostingList list = lists.getPlain(t);
             if (list != null && drifted(list)) {
                 lists.setRelease(t, writerBuilder.merge(list, forward));
+                done++;
             }
         }
-        pendingN = 0;
+        if (pendingHead == pendingN) {
+            pendingHead = 0;
+            pendingN = 0;
+        }
+        return done;
+    }
+
+    /** Lists waiting for {@link #maintain} (writer's view). */
+    public int pendingReblocks() {
+        return pendingN - pendingHead;
     }
 
     /** Deletes a document; an unknown id only advances the offset. Returns false when the offset was applied. */
@@ -340,7 +374,7 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
         }
         DocMeta[] meta = v.meta;
         Arrays.sort(order, (a, b) -> meta[a].docId().compareTo(meta[b].docId()));
-        ForwardIndex f = new ForwardIndex(config.quantization(), n, (int) pool);
+        ForwardIndex f = new ForwardIndex(config.quantization(), config.clusteringTerms(), n, (int) pool);
         slotOf.clear();
         for (int i = 0; i < n; i++) {
             int s = order[i];
@@ -395,6 +429,7 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
         }));
         generation = g;
         Arrays.fill(pendingFlag, false);
+        pendingHead = 0;
         pendingN = 0;
         publish();
     }
@@ -484,7 +519,7 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
         ShardIndex index = new ShardIndex(config);
         int n = image.docCount();
         int[] start = image.start();
-        index.forward = new ForwardIndex(config.quantization(), n, image.terms().length);
+        index.forward = new ForwardIndex(config.quantization(), config.clusteringTerms(), n, image.terms().length);
         for (int d = 0; d < n; d++) {
             String id = image.docIds()[d];
             DocMeta m = new DocMeta(id, image.titles()[d], image.snippets()[d], image.fields()[d]);

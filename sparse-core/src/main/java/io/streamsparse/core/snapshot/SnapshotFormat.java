@@ -11,7 +11,8 @@ package io.streamsparse.core.snapshot;
  * snapshot  := magic="SSNP" version:u8=1 config appliedOffset:i64 docCount:varint doc{docCount} crc:u32
  * config    := vocabularySize:i32 blockSize:i32 pruneLambda:i32 summaryAlpha:f32 summaryMaxTerms:i32
  *              quantization:u8 (0=U8, 1=U16)
- *              reblockTailFraction:f32 reblockMinTail:i32 reblockDeadFraction:f32 clusteringTerms:i32 seed:i64
+ *              reblockTailFraction:f32 reblockMinTail:i32 reblockDeadFraction:f32 reblockMode:u8 (0=INLINE, 1=DEFERRED)
+ *              clusteringTerms:i32 seed:i64
  * doc       := docId:string title:string snippet:string fieldCount:varint (key:string value:string){fieldCount}
  *              nnz:varint termDelta:varint{nnz} scale:f32 code{nnz}
  *              (termDelta[0] = termId[0], termDelta[i] = termId[i] - termId[i-1] &gt; 0; fields in key order)

@@ -123,9 +123,13 @@ public final class SnapshotReader {
         float tailFraction = r.f32();
         int minTail = r.i32();
         float deadFraction = r.f32();
+        int mode = r.u8();
+        if (mode >= IndexConfig.ReblockMode.values().length) {
+            throw new IllegalArgumentException("unknown reblock mode " + mode);
+        }
         int clusteringTerms = r.i32();
         long seed = r.i64();
         return new IndexConfig(vocab, blockSize, lambda, alpha, summaryMaxTerms, Quantization.values()[q], tailFraction, minTail,
-                deadFraction, clusteringTerms, seed);
+                deadFraction, IndexConfig.ReblockMode.values()[mode], clusteringTerms, seed);
     }
 }

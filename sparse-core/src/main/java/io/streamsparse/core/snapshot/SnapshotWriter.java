@@ -66,6 +66,7 @@ public final class SnapshotWriter {
         w.f32(c.reblockTailFraction());
         w.i32(c.reblockMinTail());
         w.f32(c.reblockDeadFraction());
+        w.u8(c.reblockMode().ordinal());
         w.i32(c.clusteringTerms());
         w.i64(c.seed());
     }

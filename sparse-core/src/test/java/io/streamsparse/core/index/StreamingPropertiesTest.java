@@ -66,7 +66,9 @@ class StreamingPropertiesTest {
     @ParameterizedTest(name = "seed {0}: {1} ops, λ {5}, {6}")
     @MethodSource("cases")
     void streamedEqualsBatchBuild(long seed, int n, int ids, int vocab, int maxNnz, int lambda, Quantization q) {
-        IndexConfig config = config(vocab, lambda, q);
+        // odd seeds defer re-blocking to maintain() calls between chunks
+        IndexConfig config = config(vocab, lambda, q).withReblockMode(
+                seed % 2 == 1 ? IndexConfig.ReblockMode.DEFERRED : IndexConfig.ReblockMode.INLINE);
         List<Op> ops = RandomStreams.stream(seed, n, ids, vocab, maxNnz);
         ShardIndex streamed = new ShardIndex(config);
         TreeMap<String, EncodedDocument> latest = new TreeMap<>();
@@ -75,6 +77,12 @@ class StreamingPropertiesTest {
         for (int i = 0; i < ops.size(); i += checkEvery) {
             RandomStreams.apply(streamed, ops.subList(i, Math.min(ops.size(), i + checkEvery)), latest, applied);
             assertSummariesBoundLiveContent(streamed);
+            if (config.reblockMode() == IndexConfig.ReblockMode.DEFERRED) {
+                streamed.maintain(1 + (int) (seed % 7));
+                assertSummariesBoundLiveContent(streamed);
+            } else {
+                assertEquals(0, streamed.pendingReblocks());
+            }
             assertEquals(latest.size(), streamed.liveDocuments());
         }
         assertEquals(applied[0], streamed.appliedOffset());
