@@ -1,0 +1,134 @@
+"""MiniLM-L6 (BERT, 6 layers, hidden 384) with an MLM-style head and SPLADE max pooling, in plain PyTorch.
+
+Written out rather than taken from transformers so that it loads the weights pulled from the ONNX file by
+onnx_weights.py (transformers' BertModel names, no 'bert.' prefix) and exports cleanly on any torch >= 2.
+Pooling: w_j = max_s log(1 + relu(logit_sj)) over unmasked tokens, computed as log1p(relu(max_s logit_sj)) (the
+same value, since log1p(relu(.)) is non-decreasing) so the [B,S,V] tensor is touched once; special tokens get 0.
+"""
+import math
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+VOCAB = 30522
+SPECIAL_IDS = (0, 100, 101, 102, 103)  # [PAD] [UNK] [CLS] [SEP] [MASK] of bert-base-uncased
+# Fused attention for training; export switches it off so the ONNX graph holds plain MatMul/Softmax (opset 18)
+USE_SDPA = True
+
+
+class Layer(nn.Module):
+    def __init__(self, hidden, heads, inter):
+        super().__init__()
+        self.heads = heads
+        self.query = nn.Linear(hidden, hidden)
+        self.key = nn.Linear(hidden, hidden)
+        self.value = nn.Linear(hidden, hidden)
+        self.attn_out = nn.Linear(hidden, hidden)
+        self.attn_ln = nn.LayerNorm(hidden, eps=1e-12)
+        self.inter = nn.Linear(hidden, inter)
+        self.out = nn.Linear(inter, hidden)
+        self.out_ln = nn.LayerNorm(hidden, eps=1e-12)
+
+    def forward(self, x, bias):
+        b, s, h = x.shape
+        d = h // self.heads
+
+        def split(t):
+            return t.view(b, s, self.heads, d).transpose(1, 2)
+
+        q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
+        if USE_SDPA and hasattr(F, "scaled_dot_product_attention"):
+            ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=bias.to(q.dtype))
+        else:  # torch < 2.0 (local CPU smoke tests)
+            att = (q @ k.transpose(-1, -2)) / math.sqrt(d) + bias.to(q.dtype)
+            ctx = att.softmax(-1) @ v
+        ctx = ctx.transpose(1, 2).reshape(b, s, h)
+        x = self.attn_ln(x + self.attn_out(ctx))
+        return self.out_ln(x + self.out(F.gelu(self.inter(x))))
+
+
+class SpladeBert(nn.Module):
+    """BERT encoder + MLM head (dense, GELU, LayerNorm, decoder tied to the word embeddings + bias)."""
+
+    def __init__(self, vocab=VOCAB, hidden=384, layers=6, heads=12, inter=1536, max_pos=512):
+        super().__init__()
+        self.word = nn.Embedding(vocab, hidden)
+        self.pos = nn.Embedding(max_pos, hidden)
+        self.token_type = nn.Embedding(2, hidden)
+        self.emb_ln = nn.LayerNorm(hidden, eps=1e-12)
+        self.layers = nn.ModuleList(Layer(hidden, heads, inter) for _ in range(layers))
+        self.head_dense = nn.Linear(hidden, hidden)
+        self.head_ln = nn.LayerNorm(hidden, eps=1e-12)
+        self.head_bias = nn.Parameter(torch.zeros(vocab))
+        keep = torch.ones(vocab)
+        keep[list(i for i in SPECIAL_IDS if i < vocab)] = 0.0
+        self.register_buffer("keep", keep, persistent=False)
+        # MLM head starts as the identity map into the tied decoder: logits = LN(gelu(h)) . E
+        with torch.no_grad():
+            self.head_dense.weight.copy_(torch.eye(hidden))
+            self.head_dense.bias.zero_()
+
+    def logits(self, input_ids, attention_mask):
+        s = input_ids.shape[1]
+        pos = torch.arange(s, device=input_ids.device)
+        x = self.word(input_ids) + self.pos(pos)[None] + self.token_type.weight[0]
+        x = self.emb_ln(x)
+        bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * -1e4
+        for layer in self.layers:
+            x = layer(x, bias)
+        h = self.head_ln(F.gelu(self.head_dense(x)))
+        return F.linear(h, self.word.weight, self.head_bias)
+
+    def forward(self, input_ids, attention_mask):
+        """Pooled SPLADE weights [B, V]."""
+        logits = self.logits(input_ids, attention_mask)
+        neg = (1.0 - attention_mask[:, :, None].to(logits.dtype)) * -1e4
+        pooled = (logits + neg).amax(dim=1)
+        return torch.log1p(torch.relu(pooled)) * self.keep
+
+
+NAME_MAP = {
+    "embeddings.word_embeddings.weight": "word.weight",
+    "embeddings.position_embeddings.weight": "pos.weight",
+    "embeddings.token_type_embeddings.weight": "token_type.weight",
+    "embeddings.LayerNorm.weight": "emb_ln.weight",
+    "embeddings.LayerNorm.bias": "emb_ln.bias",
+}
+LAYER_MAP = {
+    "attention.self.query": "query", "attention.self.key": "key", "attention.self.value": "value",
+    "attention.output.dense": "attn_out", "attention.output.LayerNorm": "attn_ln",
+    "intermediate.dense": "inter", "output.dense": "out", "output.LayerNorm": "out_ln",
+}
+
+
+def load_minilm(model, npz_path):
+    """Loads the encoder weights from onnx_weights.py's .npz; the head keeps its identity/tied initialisation."""
+    data = np.load(npz_path)
+    state = {}
+    for k in data.files:
+        if k in NAME_MAP:
+            state[NAME_MAP[k]] = torch.from_numpy(data[k].astype(np.float32))
+            continue
+        # encoder.layer.3.attention.self.query.weight
+        parts = k.split(".")
+        assert parts[0] == "encoder" and parts[1] == "layer", k
+        sub, leaf = ".".join(parts[3:-1]), parts[-1]
+        state[f"layers.{parts[2]}.{LAYER_MAP[sub]}.{leaf}"] = torch.from_numpy(data[k].astype(np.float32))
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    assert not unexpected, unexpected
+    assert set(missing) == {"head_dense.weight", "head_dense.bias", "head_ln.weight", "head_ln.bias",
+                            "head_bias"}, missing
+    return model
+
+
+class LogitsOnly(nn.Module):
+    """Export wrapper whose output is the raw logits [B, S, V] (no pooling): the tiny test model."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids, attention_mask):
+        return self.model.logits(input_ids, attention_mask)

@@ -1,0 +1,554 @@
+#!/usr/bin/env python3
+"""Trains, evaluates and exports the default SPLADE-style encoder (run on the GPU machine; see README.md).
+
+Stages (each writes to --out and logs one JSON line per result to --out/metrics.jsonl):
+  train     one run per --variants entry: 'inbatch' (the DESIGN.md recipe) or 'bm25neg' (plus one BM25-mined hard
+            negative per query); val metrics after training; the best run on val is kept (never test).
+  test      the kept model on the test split: PyTorch (bf16 encode, fp32 scores) and the inference-free query side.
+  export    ONNX with the pooling in the graph (inputs input_ids, attention_mask int64 [B,S]; output
+            sparse_weights float [B,30522]), parity against PyTorch, dynamic int8 quantization (per-channel),
+            ONNX Runtime (CPU) evaluation of the int8 model on test.
+  tiny      a random 2-layer, hidden-32 BERT exported with a logits [B,S,30522] output, for the encoder's tests.
+Evaluation: docs capped at 256 terms, queries at 64, weights below 0.01 dropped; MRR@10, R@10, R@100, nDCG@10.
+"""
+import argparse
+import json
+import lzma
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import splade  # noqa: E402
+from splade import SPECIAL_IDS, VOCAB, LogitsOnly, SpladeBert, load_minilm  # noqa: E402
+
+DOC_CAP, QUERY_CAP, THRESHOLD = 256, 64, 0.01
+T0 = time.time()
+LOG = None
+
+
+def log(*args, **metrics):
+    msg = f"[{time.time() - T0:7.1f}s] " + " ".join(str(a) for a in args)
+    if metrics:
+        msg += " " + json.dumps(metrics, sort_keys=True)
+    print(msg, flush=True)
+    if LOG:
+        with open(LOG, "a") as f:
+            f.write(msg + "\n")
+
+
+def record(out, **row):
+    row["elapsed_s"] = round(time.time() - T0, 1)
+    with open(os.path.join(out, "metrics.jsonl"), "a") as f:
+        f.write(json.dumps(row, sort_keys=True) + "\n")
+    log("RESULT", **row)
+
+
+# ---------------------------------------------------------------- data
+
+class Tok:
+    """tokenizers' WordPiece from tokenizer.json (no padding, truncation at max_len); a crude fallback for
+    local CPU smoke tests where the tokenizers package is missing."""
+
+    def __init__(self, path):
+        try:
+            from tokenizers import Tokenizer
+            self.tok = Tokenizer.from_file(path)
+            self.tok.no_padding()
+        except ImportError:
+            self.tok = None
+            vocab = json.load(open(path))["model"]["vocab"]
+            self.vocab = vocab
+
+    def __call__(self, texts, max_len):
+        if self.tok is not None:
+            self.tok.enable_truncation(max_length=max_len)
+            return [np.array(e.ids, dtype=np.int64) for e in self.tok.encode_batch(texts)]
+        out = []
+        for t in texts:
+            ids = [self.vocab.get(w, 100) for w in t.lower().split()][: max_len - 2]
+            out.append(np.array([101] + ids + [102], dtype=np.int64))
+        return out
+
+
+def pad(seqs):
+    n = max(len(s) for s in seqs)
+    ids = np.zeros((len(seqs), n), dtype=np.int64)
+    mask = np.zeros((len(seqs), n), dtype=np.int64)
+    for i, s in enumerate(seqs):
+        ids[i, : len(s)] = s
+        mask[i, : len(s)] = 1
+    return ids, mask
+
+
+def load_data(args):
+    with lzma.open(os.path.join(args.data, "corpus.json.xz"), "rt", encoding="utf-8") as f:
+        corpus = json.load(f)
+    if args.smoke:
+        keep_docs = set()
+        for name in ("train", "val", "test"):
+            corpus["queries"][name] = corpus["queries"][name][: args.smoke]
+            keep_docs.update(q[2] for q in corpus["queries"][name])
+        # small corpus: the gold docs plus some others, indices remapped
+        keep = sorted(keep_docs | set(range(0, len(corpus["doc_texts"]), 200)))
+        remap = {d: i for i, d in enumerate(keep)}
+        corpus["doc_texts"] = [corpus["doc_texts"][d] for d in keep]
+        corpus["doc_ids"] = [corpus["doc_ids"][d] for d in keep]
+        for name in ("train", "val", "test"):
+            corpus["queries"][name] = [[q[0], q[1], remap[q[2]]] for q in corpus["queries"][name]]
+        corpus["negatives"] = None
+    else:
+        negs = np.load(os.path.join(args.data, "bm25_negatives.npy"))
+        assert negs.shape[0] == len(corpus["queries"]["train"])
+        corpus["negatives"] = negs
+    return corpus
+
+
+# ---------------------------------------------------------------- training
+
+def variant_args(spec, args):
+    """'bm25neg:epochs=10:negatives=2' -> (spec, a copy of args with those overrides)."""
+    name, *overrides = spec.split(":")
+    a = argparse.Namespace(**vars(args))
+    a.kind = name
+    for o in overrides:
+        k, v = o.split("=")
+        k = k.replace("-", "_")
+        setattr(a, k, type(getattr(a, k))(v))
+    return a
+
+
+def train(variant, corpus, doc_tok, q_tok, args, device):
+    args = variant_args(variant, args)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    model = load_minilm(SpladeBert(), os.path.join(args.data, "minilm_fp16.npz")).to(device)
+    train_q = corpus["queries"]["train"]
+    n = len(train_q)
+    bs = min(args.batch, n)
+    steps_per_epoch = n // bs
+    total = steps_per_epoch * args.epochs
+    warmup = max(1, int(0.06 * total))
+    ramp = max(1, total // 3)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup))))
+    qids_tok = q_tok
+    gold = np.array([q[2] for q in train_q])
+    negs = corpus["negatives"]
+    use_negs = args.kind == "bm25neg" and negs is not None
+    amp = device.type == "cuda"
+    model.train()
+    step = 0
+    t_start = time.time()
+    for epoch in range(args.epochs):
+        order = rng.permutation(n)
+        for b in range(steps_per_epoch):
+            idx = order[b * bs:(b + 1) * bs]
+            doc_idx = gold[idx]
+            if use_negs:
+                depth = min(args.neg_depth, negs.shape[1])
+                pick = np.argsort(rng.random((len(idx), depth)), axis=1)[:, :args.negatives]
+                doc_idx = np.concatenate([doc_idx, negs[idx[:, None], pick].T.reshape(-1)])
+            qi, qm = pad([qids_tok[i] for i in idx])
+            di, dm = pad([doc_tok[d] for d in doc_idx])
+            qi, qm, di, dm = (torch.from_numpy(x).to(device, non_blocking=True) for x in (qi, qm, di, dm))
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
+                q = model(qi, qm).float()
+                d = model(di, dm).float()
+            scores = q @ d.T
+            dd = torch.from_numpy(doc_idx).to(device)
+            dup = (dd[None, :] == dd[: len(idx), None])
+            dup[torch.arange(len(idx)), torch.arange(len(idx))] = False
+            scores = scores.masked_fill(dup, float("-inf"))
+            ce = F.cross_entropy(scores, torch.arange(len(idx), device=device))
+            lam = min(1.0, (step + 1) / ramp) ** 2
+            flops_q = (q.mean(0) ** 2).sum()
+            flops_d = (d.mean(0) ** 2).sum()
+            loss = ce + lam * (args.lambda_q * flops_q + args.lambda_d * flops_d)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            if step % 100 == 0 or step == total:
+                log(f"{variant} epoch {epoch} step {step}/{total} loss {loss.item():.4f} ce {ce.item():.4f} "
+                    f"flops_q {flops_q.item():.2f} flops_d {flops_d.item():.2f} "
+                    f"nnz_q {(q > 0).sum(1).float().mean().item():.0f} nnz_d {(d > 0).sum(1).float().mean().item():.0f} "
+                    f"{(time.time() - t_start) / step:.3f}s/step")
+    model.eval()
+    return model, round(time.time() - t_start, 1)
+
+
+# ---------------------------------------------------------------- encoding and evaluation
+
+def topk_sparse(w, cap):
+    vals, idx = torch.topk(w, cap, dim=1)
+    vals = torch.where(vals >= THRESHOLD, vals, torch.zeros_like(vals))
+    return idx.int(), vals.float()
+
+
+@torch.no_grad()
+def encode_torch(model, seqs, cap, device, batch=512, amp=True):
+    order = np.argsort([len(s) for s in seqs], kind="stable")
+    idx_out = torch.zeros((len(seqs), cap), dtype=torch.int32, device=device)
+    val_out = torch.zeros((len(seqs), cap), dtype=torch.float32, device=device)
+    for s in range(0, len(seqs), batch):
+        rows = order[s:s + batch]
+        ii, mm = pad([seqs[r] for r in rows])
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp and device.type == "cuda"):
+            w = model(torch.from_numpy(ii).to(device), torch.from_numpy(mm).to(device)).float()
+        i, v = topk_sparse(w, cap)
+        r = torch.from_numpy(rows).to(device)
+        idx_out[r], val_out[r] = i, v
+    return idx_out, val_out
+
+
+def densify(idx, val, device):
+    m = torch.zeros((idx.shape[0], VOCAB), dtype=torch.float32, device=device)
+    m.scatter_(1, idx.long(), val)
+    return m
+
+
+def evaluate(doc_dense, q_idx, q_val, gold, device, chunk=1024):
+    ranks = []
+    for s in range(0, q_idx.shape[0], chunk):
+        q = densify(q_idx[s:s + chunk], q_val[s:s + chunk], device)
+        scores = q @ doc_dense.T
+        top = torch.topk(scores, min(100, scores.shape[1]), dim=1).indices
+        g = torch.as_tensor(gold[s:s + chunk], device=device)
+        hit = (top == g[:, None])
+        pos = torch.where(hit.any(1), hit.float().argmax(1) + 1, torch.full_like(g, 10 ** 6))
+        ranks.append(pos.cpu())
+    r = torch.cat(ranks).double()
+    return {
+        "mrr@10": round(float(torch.where(r <= 10, 1.0 / r, torch.zeros_like(r)).mean()), 4),
+        "r@10": round(float((r <= 10).double().mean()), 4),
+        "r@100": round(float((r <= 100).double().mean()), 4),
+        "ndcg@10": round(float(torch.where(r <= 10, 1.0 / torch.log2(r + 1), torch.zeros_like(r)).mean()), 4),
+        "queries": int(len(r)),
+    }
+
+
+def nnz(val):
+    return round(float((val > 0).sum(1).float().mean()), 1)
+
+
+def inference_free(doc_dense, q_seqs, device):
+    """Query = its distinct non-special token ids weighted by IDF over the encoded corpus (BM25's idf form)."""
+    n = doc_dense.shape[0]
+    df = (doc_dense > 0).sum(0).double()
+    idf = torch.log1p((n - df + 0.5) / (df + 0.5)).float()
+    idf[df == 0] = 0.0
+    idf[list(SPECIAL_IDS)] = 0.0
+    idx = torch.zeros((len(q_seqs), QUERY_CAP), dtype=torch.int32, device=device)
+    val = torch.zeros((len(q_seqs), QUERY_CAP), dtype=torch.float32, device=device)
+    for i, s in enumerate(q_seqs):
+        ids = torch.as_tensor(np.unique(s), device=device)
+        w = idf[ids]
+        k = min(QUERY_CAP, len(ids))
+        top = torch.topk(w, k)
+        idx[i, :k] = ids[top.indices].int()
+        val[i, :k] = top.values
+    return idx, val
+
+
+def eval_split(model, name, corpus, doc_tok, q_toks, device, doc_cache=None, free=False, amp=True):
+    if doc_cache is None:
+        d_idx, d_val = encode_torch(model, doc_tok, DOC_CAP, device, amp=amp)
+        doc_cache = (densify(d_idx, d_val, device), nnz(d_val))
+    doc_dense, doc_nnz = doc_cache
+    qs = q_toks[name]
+    gold = np.array([q[2] for q in corpus["queries"][name]])
+    q_idx, q_val = encode_torch(model, qs, QUERY_CAP, device, amp=amp)
+    res = {"split": name, **evaluate(doc_dense, q_idx, q_val, gold, device), "nnz_doc": doc_nnz,
+           "nnz_query": nnz(q_val)}
+    out = [res]
+    if free:
+        fi, fv = inference_free(doc_dense, qs, device)
+        out.append({"split": name, "query_side": "inference-free-idf",
+                    **evaluate(doc_dense, fi, fv, gold, device), "nnz_doc": doc_nnz, "nnz_query": nnz(fv)})
+    return out, doc_cache
+
+
+# ---------------------------------------------------------------- export
+
+def export_onnx(module, path, output_name):
+    splade.USE_SDPA = False
+    try:
+        how, size = _export_onnx(module, path, output_name)
+    finally:
+        splade.USE_SDPA = True
+    return how, size, fix_ir_version(path)
+
+
+def fix_ir_version(path, max_ir=10):
+    """Opset-18 graphs need no IR version past 10; older ONNX Runtimes (the Java side's) reject newer ones."""
+    import onnx
+    m = onnx.load(path)
+    opsets = {o.domain or "ai.onnx": o.version for o in m.opset_import}
+    if m.ir_version > max_ir and opsets.get("ai.onnx", 99) <= 21:
+        m.ir_version = max_ir
+        onnx.save(m, path)
+    return {"ir_version": m.ir_version, "opsets": opsets}
+
+
+def _export_onnx(module, path, output_name):
+    module = module.cpu().float().eval()
+    ids = torch.randint(1000, 2000, (3, 17))
+    mask = torch.ones_like(ids)
+    mask[1, 12:] = 0
+    names = ["input_ids", "attention_mask"]
+    try:
+        batch, seq = torch.export.Dim("batch"), torch.export.Dim("seq", max=512)
+        kw = dict(input_names=names, output_names=[output_name], dynamo=True, external_data=False, opset_version=18,
+                  dynamic_shapes={"input_ids": {0: batch, 1: seq}, "attention_mask": {0: batch, 1: seq}})
+        torch.onnx.export(module, (ids, mask), path, **kw)
+        how = "dynamo"
+    except Exception as e:  # noqa: BLE001 - fall back to the TorchScript exporter, without folding the tie
+        log("dynamo export failed, falling back to TorchScript:", repr(e)[:2000])
+        axes = {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
+                output_name: {0: "batch"} if output_name == "sparse_weights" else {0: "batch", 1: "seq"}}
+        torch.onnx.export(module, (ids, mask), path, input_names=names, output_names=[output_name],
+                          dynamic_axes=axes, dynamo=False, opset_version=17, do_constant_folding=False)
+        how = "torchscript"
+    return how, os.path.getsize(path)
+
+
+def ort_session(path, threads):
+    import onnxruntime as ort
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+
+
+_WORKER = {}
+
+
+def _ort_init(path, threads):
+    _WORKER["sess"] = ort_session(path, threads)
+
+
+def _ort_batch(job):
+    rows, seqs, cap = job
+    ii, mm = pad(seqs)
+    w = _WORKER["sess"].run(["sparse_weights"], {"input_ids": ii, "attention_mask": mm})[0]
+    top = np.argpartition(-w, cap - 1, axis=1)[:, :cap]
+    vals = np.take_along_axis(w, top, 1)
+    vals[vals < THRESHOLD] = 0.0
+    return rows, top.astype(np.int32), vals.astype(np.float32)
+
+
+def ort_encode_parallel(path, seqs, cap, device, workers=4, threads=4, batch=32):
+    """ONNX Runtime on CPU, `workers` processes of `threads` intra-op threads each (one session scales poorly)."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+    order = np.argsort([len(s) for s in seqs], kind="stable")
+    jobs = [(order[s:s + batch], [seqs[r] for r in order[s:s + batch]], cap) for s in range(0, len(seqs), batch)]
+    idx_out = np.zeros((len(seqs), cap), dtype=np.int32)
+    val_out = np.zeros((len(seqs), cap), dtype=np.float32)
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_ort_init,
+                             initargs=(path, threads)) as ex:
+        for rows, i, v in ex.map(_ort_batch, jobs, chunksize=4):
+            idx_out[rows], val_out[rows] = i, v
+    return torch.from_numpy(idx_out).to(device), torch.from_numpy(val_out).to(device)
+
+
+def ort_encode(sess, seqs, cap, device, batch=32):
+    order = np.argsort([len(s) for s in seqs], kind="stable")
+    idx_out = torch.zeros((len(seqs), cap), dtype=torch.int32, device=device)
+    val_out = torch.zeros((len(seqs), cap), dtype=torch.float32, device=device)
+    for s in range(0, len(seqs), batch):
+        rows = order[s:s + batch]
+        ii, mm = pad([seqs[r] for r in rows])
+        w = sess.run(["sparse_weights"], {"input_ids": ii, "attention_mask": mm})[0]
+        i, v = topk_sparse(torch.from_numpy(w).to(device), cap)
+        r = torch.from_numpy(rows).to(device)
+        idx_out[r], val_out[r] = i, v
+    return idx_out, val_out
+
+
+def head_matmul_nodes(path):
+    import onnx
+    m = onnx.load(path)
+    shapes = {i.name: tuple(i.dims) for i in m.graph.initializer}
+    out = []
+    for n in m.graph.node:
+        if n.op_type in ("MatMul", "Gemm") and any(VOCAB in shapes.get(i, ()) for i in n.input):
+            out.append(n.name)
+    return out
+
+
+def quantize(src, dst, exclude_head=False):
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    exclude = head_matmul_nodes(src) if exclude_head else []
+    quantize_dynamic(src, dst, weight_type=QuantType.QInt8, per_channel=True, nodes_to_exclude=exclude)
+    return os.path.getsize(dst), exclude
+
+
+def tiny_model(args):
+    torch.manual_seed(0)
+    tiny = SpladeBert(vocab=VOCAB, hidden=32, layers=2, heads=2, inter=64, max_pos=128)
+    path = os.path.join(args.out, "tiny-logits-model.onnx")
+    how, size, ir = export_onnx(LogitsOnly(tiny), path, "logits")
+    sess = ort_session(path, 1)
+    ids = np.array([[101, 7592, 2088, 102], [101, 7592, 102, 0]], dtype=np.int64)
+    mask = (ids > 0).astype(np.int64)
+    with torch.no_grad():
+        ref = tiny.logits(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
+    got = sess.run(["logits"], {"input_ids": ids, "attention_mask": mask})[0]
+    record(args.out, stage="tiny", exporter=how, bytes=size, **ir, shape=list(got.shape),
+           max_abs_diff=float(np.abs(ref - got).max()))
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    global LOG
+    p = argparse.ArgumentParser()
+    p.add_argument("--data", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--stages", default="train,test,export,tiny")
+    p.add_argument("--variants", default="inbatch")
+    p.add_argument("--epochs", type=int, default=6)
+    p.add_argument("--batch", type=int, default=256)
+    p.add_argument("--lr", type=float, default=5e-5)
+    p.add_argument("--lambda-q", type=float, default=3e-2)
+    p.add_argument("--lambda-d", type=float, default=1e-2)
+    p.add_argument("--neg-depth", type=int, default=32)
+    p.add_argument("--negatives", type=int, default=1, help="BM25 negatives per query (bm25neg)")
+    p.add_argument("--keep-above", type=float, default=0.0,
+                   help="stop after training unless the best val MRR@10 exceeds this (a model kept from before)")
+    p.add_argument("--doc-len", type=int, default=128)
+    p.add_argument("--query-len", type=int, default=32)
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--ort-threads", type=int, default=os.cpu_count())
+    p.add_argument("--skip-after", type=float, default=1e9, help="train no further variant after this many s")
+    p.add_argument("--ort-workers", type=int, default=4)
+    p.add_argument("--ort-eval-before", type=float, default=1e9, help="skip the int8 evaluation after this many s")
+    p.add_argument("--smoke", type=int, default=0, help="use only N queries per split (CPU smoke test)")
+    args = p.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    LOG = os.path.join(args.out, "train.log")
+    stages = set(args.stages.split(","))
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    log("torch", torch.__version__, "device", device, "args", vars(args))
+    torch.backends.cuda.matmul.allow_tf32 = True
+
+    if "tiny" in stages:
+        try:
+            tiny_model(args)
+        except Exception:  # noqa: BLE001 - the tiny model must not stop the training run
+            import traceback
+            log("tiny model failed:", traceback.format_exc())
+
+    corpus = load_data(args)
+    tok = Tok(os.path.join(args.data, "tokenizer.json"))
+    doc_tok = tok(corpus["doc_texts"], args.doc_len)
+    q_toks = {n: tok([q[1] for q in corpus["queries"][n]], args.query_len) for n in ("train", "val", "test")}
+    log("tokenized", len(doc_tok), "docs; mean doc tokens", float(np.mean([len(s) for s in doc_tok])))
+
+    best = None
+    if "train" in stages:
+        for variant in args.variants.split(","):
+            if best is not None and time.time() - T0 > args.skip_after:
+                log("skipping variant", variant, "(past --skip-after)")
+                continue
+            model, secs = train(variant, corpus, doc_tok, q_toks["train"], args, device)
+            res, _ = eval_split(model, "val", corpus, doc_tok, q_toks, device)
+            record(args.out, stage="val", variant=variant, train_s=secs, **res[0])
+            if best is None or res[0]["mrr@10"] > best[1]:
+                best = (variant, res[0]["mrr@10"], model)
+            else:
+                del model
+            torch.cuda.empty_cache() if device.type == "cuda" else None
+        log("kept", best[0], "val mrr@10", best[1])
+        if best[1] <= args.keep_above:
+            log("no variant beats --keep-above", args.keep_above, "; stopping")
+            return
+        torch.save(best[2].state_dict(), os.path.join("/tmp", "best.pt"))
+    if best is None:
+        return
+    variant, _, model = best
+
+    fp32_test = None
+    if "test" in stages:
+        torch.backends.cuda.matmul.allow_tf32 = False
+        res, doc_cache = eval_split(model, "test", corpus, doc_tok, q_toks, device, free=True, amp=False)
+        for r in res:
+            record(args.out, stage="test", variant=variant, encoder="pytorch-fp32", **r)
+        fp32_test = res[0]["mrr@10"]
+        del doc_cache
+        torch.cuda.empty_cache() if device.type == "cuda" else None
+
+    if "export" in stages:
+        work = "/tmp/export"
+        os.makedirs(work, exist_ok=True)
+        fp32 = os.path.join(work, "model-fp32.onnx")
+        how, size, ir = export_onnx(model, fp32, "sparse_weights")
+        sess = ort_session(fp32, args.ort_threads)
+        ii, mm = pad(doc_tok[:16])
+        with torch.no_grad():
+            ref = model(torch.from_numpy(ii), torch.from_numpy(mm)).numpy()
+        got = sess.run(["sparse_weights"], {"input_ids": ii, "attention_mask": mm})[0]
+        record(args.out, stage="export", exporter=how, bytes=size, **ir, max_abs_diff=float(np.abs(ref - got).max()),
+               inputs=[i.name for i in sess.get_inputs()], outputs=[(o.name, o.shape) for o in sess.get_outputs()])
+        int8 = os.path.join(work, "model-int8.onnx")
+        qsize, excluded = quantize(fp32, int8)
+        ir8 = fix_ir_version(int8)
+        s8 = ort_session(int8, args.ort_threads)
+        # bring the int8 model back in pieces under 16 MiB
+        with open(int8, "rb") as f:
+            data = f.read()
+        part = 15 * 1024 * 1024
+        for k in range(0, len(data), part):
+            with open(os.path.join(args.out, f"model-int8.onnx.part{k // part}"), "wb") as g:
+                g.write(data[k:k + part])
+        # reference output for the Java side: top terms of two texts through the int8 model
+        probe = tok(["Real-time strategy game of ancient warfare", corpus["doc_texts"][0]], args.doc_len)
+        pi, pm = pad(probe)
+        pw = s8.run(["sparse_weights"], {"input_ids": pi, "attention_mask": pm})[0]
+        tops = [[[int(j), round(float(r[j]), 4)] for j in np.argsort(-r)[:10]] for r in pw]
+        record(args.out, stage="probe", ids=[p.tolist() for p in probe], top_terms=tops,
+               nnz=[int((r > 0).sum()) for r in pw])
+        log("int8 model", len(data), "bytes in", (len(data) + part - 1) // part, "parts")
+        if time.time() - T0 > args.ort_eval_before:
+            log("skipping the ONNX Runtime int8 evaluation (past --ort-eval-before)")
+            return
+        model.to(device)
+        got8 = s8.run(["sparse_weights"], {"input_ids": ii, "attention_mask": mm})[0]
+        t = time.time()
+        w, th = args.ort_workers, max(1, args.ort_threads // args.ort_workers)
+        try:
+            d_idx, d_val = ort_encode_parallel(int8, doc_tok, DOC_CAP, device, w, th)
+            enc_s = time.time() - t
+            q_idx, q_val = ort_encode_parallel(int8, q_toks["test"], QUERY_CAP, device, w, th)
+        except Exception as e:  # noqa: BLE001
+            log("parallel ONNX Runtime encoding failed, one session instead:", repr(e)[:1000])
+            w = 1
+            t = time.time()
+            d_idx, d_val = ort_encode(s8, doc_tok, DOC_CAP, device)
+            enc_s = time.time() - t
+            q_idx, q_val = ort_encode(s8, q_toks["test"], QUERY_CAP, device)
+        doc_dense = densify(d_idx, d_val, device)
+        gold = np.array([q[2] for q in corpus["queries"]["test"]])
+        res = evaluate(doc_dense, q_idx, q_val, gold, device)
+        record(args.out, stage="test", variant=variant, encoder="onnxruntime-int8-per-channel", bytes=qsize,
+               excluded=excluded, **ir8, max_abs_diff_vs_fp32=float(np.abs(got8 - ref).max()),
+               docs_per_s=round(len(doc_tok) / enc_s, 1), ort_threads=args.ort_threads, ort_workers=w, split="test", **res,
+               nnz_doc=nnz(d_val), nnz_query=nnz(q_val))
+        fi, fv = inference_free(doc_dense, q_toks["test"], device)
+        record(args.out, stage="test", variant=variant, encoder="onnxruntime-int8-per-channel",
+               query_side="inference-free-idf", split="test", **evaluate(doc_dense, fi, fv, gold, device),
+               nnz_doc=nnz(d_val), nnz_query=nnz(fv))
+
+
+if __name__ == "__main__":
+    main()
