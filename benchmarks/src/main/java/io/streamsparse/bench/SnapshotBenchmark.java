@@ -1,0 +1,101 @@
+package io.streamsparse.bench;
+
+import io.streamsparse.core.index.IndexConfig;
+import io.streamsparse.core.index.ShardImage;
+import io.streamsparse.core.index.ShardIndex;
+import io.streamsparse.core.snapshot.SnapshotReader;
+import io.streamsparse.core.snapshot.SnapshotWriter;
+import io.streamsparse.core.synthetic.SyntheticCorpus;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * How long a shard of N documents takes to snapshot and to come back from its snapshot: the restart path of the
+ * index service (load the newest snapshot, then replay only what followed it). Synthetic SPLADE-like documents
+ * (the same seeded generator as {@link IndexBenchmark}); the snapshot is written the way the service writes it
+ * (buffered, then forced to disk) and read back through the CRC-checking reader, and the restored index must have
+ * the same content digest as the original.
+ *
+ * <p>Run: {@code java -Xmx12g -cp benchmarks/target/benchmarks.jar io.streamsparse.bench.SnapshotBenchmark
+ * --docs 1000000 [--dir /tmp]}. Ends with {@code RESULT snapshot docs=.. bytes=.. image_ms=.. write_ms=..
+ * restore_ms=.. restore_runs=..}.
+ */
+public final class SnapshotBenchmark {
+
+    private SnapshotBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int docs = 1_000_000;
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        int runs = 3;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--docs" -> docs = Integer.parseInt(args[++i]);
+                case "--dir" -> dir = Path.of(args[++i]);
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (usage: --docs N --dir DIR --runs N)");
+            }
+        }
+        SyntheticCorpus corpus = new SyntheticCorpus(42);
+        long t0 = System.nanoTime();
+        ShardIndex index = new ShardIndex(IndexConfig.defaults());
+        for (int i = 0; i < docs; i++) {
+            index.upsert(i, corpus.docId(i), corpus.document(i));
+        }
+        index.compact();
+        System.out.printf("built %,d docs in %.1f s (%,d postings)%n", docs, (System.nanoTime() - t0) / 1e9,
+                index.stats().forwardPostings());
+
+        long t1 = System.nanoTime();
+        ShardImage image = index.image();
+        long imageMs = (System.nanoTime() - t1) / 1_000_000;
+        Path file = Files.createTempFile(dir, "snapshot-bench", ".snap");
+        try {
+            long t2 = System.nanoTime();
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
+                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
+                SnapshotWriter.write(image, out);
+                out.flush();
+                channel.force(true);
+            }
+            long writeMs = (System.nanoTime() - t2) / 1_000_000;
+            long bytes = Files.size(file);
+            System.out.printf("image %d ms, write+fsync %d ms, %,d bytes (%.1f bytes/posting)%n", imageMs, writeMs,
+                    bytes, bytes / (double) index.stats().forwardPostings());
+
+            long[] restoreMs = new long[runs];
+            byte[] digest = index.contentDigest();
+            image = null;
+            index = null;
+            for (int r = 0; r < runs; r++) {
+                System.gc();
+                long t3 = System.nanoTime();
+                ShardIndex restored;
+                try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+                    restored = SnapshotReader.read(in);
+                }
+                restoreMs[r] = (System.nanoTime() - t3) / 1_000_000;
+                if (!Arrays.equals(digest, restored.contentDigest())) {
+                    throw new IllegalStateException("restored index differs from the original");
+                }
+                System.out.printf("restore run %d: %d ms (%,d live docs)%n", r + 1, restoreMs[r],
+                        restored.liveDocuments());
+            }
+            Arrays.sort(restoreMs);
+            System.out.printf("RESULT snapshot docs=%d bytes=%d image_ms=%d write_ms=%d restore_ms=%d restore_runs=%d%n",
+                    docs, bytes, imageMs, writeMs, restoreMs[runs / 2], runs);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+}
