@@ -326,7 +326,7 @@ else
 fi
 
 # ------------------------------------------------------------------------------------------------ ingest
-say "ingesting $input${limit:+ (limit $limit)}"
+if [[ $limit -gt 0 ]]; then say "ingesting $input (at most $limit documents)"; else say "ingesting $input"; fi
 ingest_args=(--bootstrap-servers "$BOOTSTRAP" --file "$input" --rejects "$LOGS/rejects.jsonl")
 [[ $limit -gt 0 ]] && ingest_args+=(--limit "$limit")
 summary=$(java -jar $TOOLS_JAR ingest "${ingest_args[@]}") || die "ingest failed: $summary"
