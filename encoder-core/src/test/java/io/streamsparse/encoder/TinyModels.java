@@ -125,8 +125,12 @@ final class TinyModels {
         }
         m.floatInitializer("E", new long[] {spec.vocab, DIM}, t.e);
         m.floatInitializer("W", new long[] {DIM, spec.vocab}, t.w);
-        m.longInitializer("last_axis", new long[] {1}, new long[] {2});
-        m.floatInitializer("one", new long[0], new float[] {1f});
+        if (spec.types || (spec.kind == Kind.POOLED && spec.mask)) {
+            m.longInitializer("last_axis", new long[] {1}, new long[] {2});
+        }
+        if (spec.kind == Kind.POOLED) {
+            m.floatInitializer("one", new long[0], new float[] {1f});
+        }
         m.node("Gather", new String[] {"E", "input_ids"}, new String[] {"hidden"}, OnnxModelWriter.intAttr("axis", 0));
         String logits = spec.kind == Kind.LOGITS && !spec.types ? spec.outputName : "raw";
         m.node("MatMul", new String[] {"hidden", "W"}, new String[] {logits});
