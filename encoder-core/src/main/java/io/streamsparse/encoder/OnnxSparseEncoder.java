@@ -40,7 +40,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * A sub-batch holds at most {@code maxBatchSize} texts and, for logits models, at most
  * {@link #LOGITS_FLOATS_PER_RUN} output floats (the {@code [B,S,V]} tensor is 122 KB per token at V = 30522).
  * Results are put back in input order. Padding is invisible: a text's vector does not depend on its batch
- * neighbours (up to the model's own numeric noise across batch shapes).
+ * neighbours, up to the model's own numerics across batch shapes (float: ~1e-6; dynamically quantized int8, whose
+ * activation scale spans the whole batch tensor: a few percent, see {@link SparseEncoder}).
  *
  * <p><b>Threads and memory.</b> Thread-safe; each call runs on the caller's thread plus the session's intra-op
  * threads. Sessions are taken round robin; one session serves concurrent callers. Each concurrent call borrows a
