@@ -29,10 +29,17 @@ import java.util.Arrays;
  * block of its nearest centroid, the summaries of blocks that gained documents are raised coordinate-wise to bound
  * them too (blocks that only lost documents keep theirs, still upper bounds), and a list grown past λ by a slack is
  * pruned back to λ. Its cost is O(list size) copying plus O(tail × (summary + nnz)), never a re-clustering; a list
- * whose churn since its last clustering exceeds its clustered size is rebuilt from scratch instead
- * ({@link #rebuild}), so each posting is clustered O(1) times amortized.
+ * whose routed postings since its last clustering exceed {@link #REBUILD_CHURN} times its clustered size is rebuilt
+ * from scratch instead ({@link #rebuild}), so each posting is clustered O(1) times amortized.
  */
 final class ListBuilder {
+
+    /**
+     * A list is re-clustered from scratch once the postings routed into its blocks since its last clustering exceed
+     * this multiple of its clustered size: every posting is clustered O(1) times amortized, and blocks at most
+     * triple before they are redrawn.
+     */
+    static final int REBUILD_CHURN = 2;
 
     /** Quantization of summary weights: u8 codes, rounded up. */
     static final int SUMMARY_MAX_CODE = 255;
@@ -177,7 +184,7 @@ final class ListBuilder {
         int tailN = old.tail.writerCount();
         int[] tail = old.tail.writerArray();
         int beta = old.blocks();
-        if (beta == 0 || old.churn + tailN > Math.max(old.clusteredSize, config.reblockMinTail())) {
+        if (beta == 0 || old.churn + tailN > REBUILD_CHURN * Math.max(old.clusteredSize, config.reblockMinTail())) {
             return rebuild(old, f);
         }
         // route live tail docs to blocks
@@ -241,9 +248,9 @@ final class ListBuilder {
         int lambda = config.pruneLambda();
         int slack = Math.max(config.blockSize(), lambda / 4);
         if (lambda > 0 && size > lambda + slack) {
-            return pruneBlocks(old, f, minW, old.churn + routed + removed);
+            return pruneBlocks(old, f, minW, old.churn + routed);
         }
-        return finish(term, minW, old.clusteredSize, old.churn + routed + removed);
+        return finish(term, minW, old.clusteredSize, old.churn + routed);
     }
 
     /** Rebuilds a list from scratch from its own live postings (blocked part and tail). */
@@ -319,7 +326,7 @@ final class ListBuilder {
             outSumStart.add(outSumTerms.size);
             outSumScale.add(sumScale[b]);
         }
-        return finish(term, minW, old.clusteredSize, churn + (n - lambda));
+        return finish(term, minW, old.clusteredSize, churn);
     }
 
     // ------------------------------------------------------------------------------------------------ pieces

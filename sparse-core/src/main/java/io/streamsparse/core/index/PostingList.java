@@ -37,7 +37,7 @@ final class PostingList {
     // ---- writer-only bookkeeping ----
     /** Postings in the blocked part right after the last full clustering. */
     final int clusteredSize;
-    /** Postings added or removed since the last full clustering. */
+    /** Postings routed into the blocks by merges since the last full clustering. */
     int churn;
     /** Postings of dead documents still in the list (blocked part or tail), as counted by the writer. */
     int dead;

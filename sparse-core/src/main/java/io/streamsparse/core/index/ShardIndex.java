@@ -64,6 +64,11 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
     private final ListBuilder writerBuilder;
     /** Writer: terms whose lists drifted past a re-block threshold during the current operation. */
     private final boolean[] pendingFlag;
+    /**
+     * Writer: {@code minWeight} of each term's current list (0 when it has none), mirrored in one flat array so an
+     * upsert touches the list objects of admitted postings only, not of all its terms.
+     */
+    private final float[] admitWeight;
     private int[] pending = new int[64];
     private int pendingHead;
     private int pendingN;
@@ -80,6 +85,7 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
         this.builders = ThreadLocal.withInitial(() -> new ListBuilder(config));
         this.writerBuilder = new ListBuilder(config);
         this.pendingFlag = new boolean[config.vocabularySize()];
+        this.admitWeight = new float[config.vocabularySize()];
         publish();
     }
 
@@ -156,16 +162,17 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
             if (w == 0f) {
                 continue; // scores nothing; stays in the forward index only
             }
+            if (w < admitWeight[t]) {
+                continue; // below the list's pruning threshold: a batch build would prune it too
+            }
             PostingList list = lists.getPlain(t);
             if (list == null) {
                 list = PostingList.empty(t, 0f);
                 lists.setRelease(t, list);
             }
-            if (w >= list.minWeight) {
-                list.tail.append(slot);
-                if (drifted(list)) {
-                    markPending(t);
-                }
+            list.tail.append(slot);
+            if (drifted(list)) {
+                markPending(t);
             }
         }
         generation.fields.add(m.fields(), slot, f.died);
@@ -239,7 +246,9 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
             pendingFlag[t] = false;
             PostingList list = lists.getPlain(t);
             if (list != null && drifted(list)) {
-                lists.setRelease(t, writerBuilder.merge(list, forward));
+                PostingList merged = writerBuilder.merge(list, forward);
+                admitWeight[t] = merged.minWeight;
+                lists.setRelease(t, merged);
                 done++;
             }
         }
@@ -291,8 +300,11 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
             int t = f.terms[e];
             df[t]--;
             float w = f.code(e) * sc;
+            if (w == 0f || w < admitWeight[t]) {
+                continue;
+            }
             PostingList list = lists.getPlain(t);
-            if (list != null && w > 0f && w >= list.minWeight) {
+            if (list != null) {
                 list.dead++;
                 if (drifted(list)) {
                     markPending(t);
@@ -399,6 +411,7 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
         ForwardIndex f = forward;
         int vocab = config.vocabularySize();
         Generation g = new Generation(vocab);
+        Arrays.fill(admitWeight, 0f);
         // postings with weight > 0 per term
         int[] count = new int[vocab + 1];
         for (int e = 0; e < f.size; e++) {
@@ -466,7 +479,9 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
             }
             int[] ts = Arrays.copyOfRange(slots, from, from + n);
             float[] tw = Arrays.copyOfRange(weights, from, from + n);
-            g.lists.set(t, builders.get().build(t, ts, tw, n, 0f, f));
+            PostingList list = builders.get().build(t, ts, tw, n, 0f, f);
+            admitWeight[t] = list.minWeight;
+            g.lists.set(t, list);
         });
     }
 
