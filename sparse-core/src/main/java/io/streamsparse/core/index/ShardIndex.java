@@ -745,6 +745,8 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
         int evaluated = 0;
         int skipped = 0;
         AtomicReferenceArray<PostingList> lists = v.generation.lists;
+        // lists may be newer than the view (re-blocked since): they can hold slots at or past v.slotLimit, which
+        // visible() rejects before anything indexes a per-slot array
         for (int c = 0; c < cut; c++) {
             int term = (int) order[c];
             if (q[term] == 0f) {
@@ -776,7 +778,7 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
                 int b = (int) key;
                 for (int j = blockStart[b], end = blockStart[b + 1]; j < end; j++) {
                     int s = docs[j];
-                    if (sc.markSeen(s) && v.visible(s) && (allowed == null || allowed.contains(s))) {
+                    if (v.visible(s) && sc.markSeen(s) && (allowed == null || allowed.contains(s))) {
                         top.offer(s, ScoreKernels.scoreSlot(q, v, s));
                         scored++;
                     }
@@ -787,7 +789,7 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
             int[] ta = tail.array();
             for (int j = 0; j < tn; j++) {
                 int s = ta[j];
-                if (s < v.slotLimit && sc.markSeen(s) && v.visible(s) && (allowed == null || allowed.contains(s))) {
+                if (v.visible(s) && sc.markSeen(s) && (allowed == null || allowed.contains(s))) {
                     top.offer(s, ScoreKernels.scoreSlot(q, v, s));
                     scored++;
                 }

@@ -1,5 +1,6 @@
 package io.streamsparse.core.search;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +20,7 @@ import java.util.Map;
  * AND binds tighter than OR; {@code AND}/{@code OR} are upper-case keywords (a field or bare value spelled
  * {@code AND}/{@code OR} must be quoted). Whitespace separates tokens. A syntax error throws
  * {@link IllegalArgumentException} naming the 0-based character position. {@link #toString()} prints a form that
- * parses back to an equal filter.
+ * parses back to an equal filter (a one-clause AND/OR prints as its clause, so it parses back to that clause).
  */
 public sealed interface Filter {
 
@@ -31,11 +32,11 @@ public sealed interface Filter {
     }
 
     static Filter and(Filter... filters) {
-        return new And(List.of(filters));
+        return new And(filters == null ? null : Arrays.asList(filters));
     }
 
     static Filter or(Filter... filters) {
-        return new Or(List.of(filters));
+        return new Or(filters == null ? null : Arrays.asList(filters));
     }
 
     /** Parses the text grammar in the interface javadoc. */
@@ -125,6 +126,9 @@ public sealed interface Filter {
     }
 
     private static String join(List<Filter> clauses, String sep) {
+        if (clauses.size() == 1) {
+            return clauses.get(0).toString();
+        }
         StringBuilder sb = new StringBuilder("(");
         for (int i = 0; i < clauses.size(); i++) {
             if (i > 0) {
