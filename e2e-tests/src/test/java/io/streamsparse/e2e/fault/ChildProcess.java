@@ -78,6 +78,35 @@ final class ChildProcess {
         LIVE.remove(this);
     }
 
+    /**
+     * SIGSTOP: freezes the process so that a test can look at the state it left on the broker and decide whether to
+     * kill it right there ({@link #kill()} works on a stopped process) or let it go on ({@link #resume()}).
+     */
+    void suspend() {
+        signal("STOP");
+    }
+
+    /** SIGCONT, after {@link #suspend()}. */
+    void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: "
+                        + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot send SIG" + name + " to " + this, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** SIGTERM; SIGKILL when it has not exited within {@code grace}. Returns the exit code. */
     int stop(Duration grace) {
         process.destroy();

@@ -42,8 +42,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Fault 3: the encoder service (real ONNX model, Kafka transactions: read → encode → write once) is killed with
- * SIGKILL in the middle of its backlog, preferably while a transaction has records on the broker but is not
- * committed, and started again.
+ * SIGKILL in the middle of its backlog, and started again. The moment is chosen by freezing it (SIGSTOP) until,
+ * frozen, it has records of an uncommitted transaction on the broker: part of a batch's vectors written, neither
+ * they nor the batch's input offsets committed.
  *
  * <p><b>What "no vector lost or duplicated" means here.</b> Each {@code documents} record (one source partition and
  * offset, carrying one version of one document, or a delete) must yield exactly one record in {@code sparse-vectors}
@@ -139,15 +140,11 @@ class EncoderCrashFaultTest {
             // let it commit part of the backlog, then kill it, preferably inside an open transaction
             await().atMost(START).pollInterval(Duration.ofMillis(100))
                     .until(() -> committedInputs(admin) >= RECORDS / 4);
-            boolean openTransaction = false;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!openTransaction && System.nanoTime() < deadline) {
-                openTransaction = hasOpenTransaction(admin);
-            }
-            encoder.kill();
+            int attempts = killInsideAnOpenTransaction(admin);
             long committedAtKill = committedInputs(admin);
-            System.out.printf("[fault] encoder killed %s an open transaction, %d of %d inputs committed%n",
-                    openTransaction ? "inside" : "outside", committedAtKill, RECORDS);
+            System.out.printf("[fault] encoder killed %s (%d freezes), %d of %d inputs committed%n",
+                    attempts > 0 ? "inside an open transaction with records on the broker" : "between transactions",
+                    Math.abs(attempts), committedAtKill, RECORDS);
             assertThat(committedAtKill).as("killed mid-stream").isLessThan(RECORDS);
 
             long restarted = System.nanoTime();
@@ -168,9 +165,30 @@ class EncoderCrashFaultTest {
                     p).containsExactlyElementsOf(expected.getOrDefault(p, List.of()));
         }
         int uncommitted = outputs(IsolationLevel.READ_UNCOMMITTED).values().stream().mapToInt(List::size).sum();
-        System.out.printf("[fault] %d committed vector records for %d source records; %d aborted records visible"
-                + " only to read_uncommitted%n", RECORDS, RECORDS, uncommitted - RECORDS);
+        System.out.printf("[fault] %d committed vector records for %d source records; %d aborted records (the killed"
+                + " transaction's) visible only to read_uncommitted%n", RECORDS, RECORDS, uncommitted - RECORDS);
         assertThat(uncommitted).isGreaterThanOrEqualTo(RECORDS);
+    }
+
+    /**
+     * Freezes the encoder (SIGSTOP) at random moments until, frozen, it has records of an uncommitted transaction on
+     * the broker (a vectors partition's high watermark is past its last stable offset), then kills it (SIGKILL)
+     * right there: the worst moment, some outputs of the batch written, neither they nor the input offsets
+     * committed. Gives up after 30 freezes and kills it anyway. Returns the number of freezes, negated if it gave up.
+     */
+    private static int killInsideAnOpenTransaction(Admin admin) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int attempt = 1; attempt <= 30; attempt++) {
+            Thread.sleep(rnd.nextInt(40));
+            encoder.suspend();
+            if (hasOpenTransaction(admin)) {
+                encoder.kill();
+                return attempt;
+            }
+            encoder.resume();
+        }
+        encoder.kill();
+        return -30;
     }
 
     private static String tag(String id, int version) {

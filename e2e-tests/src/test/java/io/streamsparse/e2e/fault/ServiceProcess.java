@@ -75,6 +75,16 @@ final class ServiceProcess {
         launch();
     }
 
+    /** SIGSTOP (see {@link ChildProcess#suspend()}). */
+    void suspend() {
+        process.suspend();
+    }
+
+    /** SIGCONT. */
+    void resume() {
+        process.resume();
+    }
+
     /** SIGKILL. */
     void kill() {
         process.kill();

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * Resolves a {@link BrokerProcess} parameter to one broker shared by the fault test classes of a test run (they
  * use disjoint topics), saving a broker start per class. It lives in the root extension store, which closes it
- * (SIGKILL) when the run ends; {@link ChildProcess}'s shutdown hook is the backstop. {@link BrokerRestartFaultTest}
- * kills and restarts it (same ports, same log directory), so the classes after it also run on a restarted broker.
+ * (SIGKILL) when the run ends; {@link ChildProcess}'s shutdown hook is the backstop. {@link IndexServiceFaultTest}
+ * kills and restarts it (same ports, same log directory), so the classes after it run on a restarted broker.
  */
 final class SharedBroker implements ParameterResolver {
 
