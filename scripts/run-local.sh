@@ -260,7 +260,7 @@ while port_free "$kafka_port"; do # until the broker listens
   sleep 0.5
   waited=$((waited + 1))
 done
-say "creating topics (documents and sparse-vectors: compacted, $partitions partition(s) each; documents.DLT)"
+say "creating topics (documents and sparse-vectors: compacted, $partitions partition(s) each; documents.DLT, sparse-vectors.DLT)"
 if ! java -jar $TOOLS_JAR create-topics --bootstrap-servers "$BOOTSTRAP" --partitions "$partitions" \
     --timeout-seconds 90 | sed 's/^/    /'; then
   alive "$(pid_of kafka)" || tail_log "$LOGS/kafka.log"

@@ -30,9 +30,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
  *   <li>{@code sparse-vectors}: {@code --partitions} partitions, compacted; partition p is index shard p, so it
  *       must have as many partitions as {@code documents}.</li>
  *   <li>{@code documents.DLT}: 1 partition, cleanup policy delete (a log of poison records, not a table).</li>
+ *   <li>{@code sparse-vectors.DLT}: the same, for vector records an index service rejects.</li>
  * </ul>
  * Waits up to {@code --timeout-seconds} for the broker to answer first, so it can run right after the broker was
- * started. Exit status: 0 when all three topics exist afterwards, 1 when the broker did not answer or a creation
+ * started. Exit status: 0 when all four topics exist afterwards, 1 when the broker did not answer or a creation
  * failed, 2 for a usage error.
  */
 public final class CreateTopicsCommand {
@@ -40,12 +41,13 @@ public final class CreateTopicsCommand {
     static final String DOCUMENTS = "documents";
     static final String VECTORS = "sparse-vectors";
     static final String DEAD_LETTERS = "documents.DLT";
+    static final String VECTOR_DEAD_LETTERS = "sparse-vectors.DLT";
 
     static final String USAGE = """
             usage: create-topics [--bootstrap-servers HOST:PORT] [--partitions N] [--replication-factor N]
                                  [--timeout-seconds S]
-              Creates documents and sparse-vectors (compacted, N partitions each) and documents.DLT (1 partition,
-              delete policy). Existing topics are left alone.
+              Creates documents and sparse-vectors (compacted, N partitions each) and documents.DLT and
+              sparse-vectors.DLT (1 partition, delete policy). Existing topics are left alone.
               --bootstrap-servers  Kafka bootstrap servers (default 127.0.0.1:9092)
               --partitions         partitions of documents and sparse-vectors = index shards (default 2)
               --replication-factor (default 1)
@@ -73,7 +75,8 @@ public final class CreateTopicsCommand {
         return List.of(
                 new NewTopic(DOCUMENTS, partitions, replicationFactor).configs(compact),
                 new NewTopic(VECTORS, partitions, replicationFactor).configs(compact),
-                new NewTopic(DEAD_LETTERS, 1, replicationFactor).configs(delete));
+                new NewTopic(DEAD_LETTERS, 1, replicationFactor).configs(delete),
+                new NewTopic(VECTOR_DEAD_LETTERS, 1, replicationFactor).configs(delete));
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {

@@ -108,6 +108,7 @@ class IngestBrokerTest {
                 documents partitions=2 cleanup.policy=compact (exists)
                 sparse-vectors partitions=2 cleanup.policy=compact (exists)
                 documents.DLT partitions=1 cleanup.policy=delete (exists)
+                sparse-vectors.DLT partitions=1 cleanup.policy=delete (exists)
                 """, again.out());
         assertEquals("", again.err());
     }
