@@ -204,7 +204,7 @@ public final class IndexBenchmark {
         double speedup = luceneP50 / main.p50;
 
         // ---- updates while one thread queries
-        double upsertsPerSecond = updates(index, data, approx, main.recall);
+        double upsertsPerSecond = updates(index, data, approx);
 
         printf("%nsystem load average at the end: %.2f%n", loadAverage());
         Result r = new Result(n, main.recall, main.p50, main.p99, qps2, luceneP50, speedup, upsertsPerSecond,
@@ -423,7 +423,7 @@ public final class IndexBenchmark {
      * Upserts on this thread (re-upserts of existing ids with new vectors, and new ids) while one reader thread
      * queries; then re-measures recall on the streamed index and after {@code compact()}. Returns upserts/s.
      */
-    private double updates(ShardIndex index, BenchData data, SearchRequest[] approx, double recallBefore)
+    private double updates(ShardIndex index, BenchData data, SearchRequest[] approx)
             throws InterruptedException {
         String[] ids = data.docIds();
         EncodedDocument[] pool = data.updates();
@@ -525,14 +525,16 @@ public final class IndexBenchmark {
                 exact[i] = approx[i].withMode(SearchMode.EXACT);
             }
             String[][] truth = searchAll(index, exact, 0, m, o.exactThreads());
-            String[][] streamed = searchAll(index, approx, 0, m, 1);
+            SearchRequest[] sample = java.util.Arrays.copyOf(approx, m);
+            Point streamed = measurePoint(index, sample, truth, 1, 0);
             long tc = System.nanoTime();
             index.compact();
             double compactSeconds = seconds(tc);
-            String[][] compacted = searchAll(index, approx, 0, m, 1);
-            printf("recall@%d on %d queries: streamed index %.4f, after compact() %.4f (compact took %.2f s); "
-                            + "before updates (all queries) %.4f%n", o.k(), m, Measure.recall(streamed, truth, 0, m),
-                    Measure.recall(compacted, truth, 0, m), compactSeconds, recallBefore);
+            Point compacted = measurePoint(index, sample, truth, 1, 0);
+            printf("on %d queries, one thread, no writer: streamed index recall@%d %.4f, p50 %.1f us, %.0f docs "
+                            + "scored; after compact() (%.2f s) recall %.4f, p50 %.1f us, %.0f docs scored%n", m,
+                    o.k(), streamed.recall, streamed.p50, streamed.scored, compactSeconds, compacted.recall,
+                    compacted.p50, compacted.scored);
         }
         return ups;
     }
