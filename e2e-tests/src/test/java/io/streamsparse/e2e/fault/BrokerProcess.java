@@ -128,7 +128,7 @@ final class BrokerProcess implements AutoCloseable {
         cmd.add(FaultSupport.javaBinary());
         cmd.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Djava.net.preferIPv4Stack=true", "-Dlogback.configurationFile=" + dir.resolve("logback.xml"),
-                // the test class path carries two SLF4J providers (tools brings slf4j-simple): pick logback
+                // logback, configured above, even if another SLF4J provider joins the test class path
                 "-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider"));
         cmd.add("@" + dir.resolve("classpath.args"));
         cmd.add("kafka.Kafka");

@@ -44,7 +44,7 @@ final class FaultSupport {
      * logging anyway.
      */
     static void quietKafkaClients() {
-        // tools puts slf4j-simple on the test class path beside logback; whichever SLF4J picks, quiet it
+        // whichever SLF4J provider this class path ends up with (logback; slf4j-simple if one comes back), quiet it
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
         System.setProperty("org.slf4j.simpleLogger.log.kafka", "warn");
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();
