@@ -28,14 +28,16 @@ import java.util.List;
  * @param floatCheck      queries checked against a brute force over the unquantized float vectors
  * @param lucene          whether to run the Lucene baseline
  * @param exactThreads    threads that compute the exact ground truth
+ * @param luceneQueries   queries timed on Lucene (the first ones; Lucene is slow, and p50 needs no more)
+ * @param maintainEvery   upserts between {@code maintain()} calls of the update-phase writer (deferred re-blocking)
  * @param vectors         a {@link VectorsFile} of documents to use instead of synthetic data, or null
  * @param queryVectors    a {@link VectorsFile} of queries (with {@code vectors}), or null to derive them
  */
 public record BenchOptions(int docs, int queries, int k, long seed, SearchKnobs knobs, List<SearchKnobs> curve,
                            IndexConfig config, double warmupSeconds, int passes, double measureSeconds,
                            double updateSeconds, long updateOps, int updatePool, double newFraction,
-                           int recheckQueries, int floatCheck, boolean lucene, int exactThreads, Path vectors,
-                           Path queryVectors) {
+                           int recheckQueries, int floatCheck, boolean lucene, int exactThreads, int maintainEvery,
+                           int luceneQueries, Path vectors, Path queryVectors) {
 
     public static final String DEFAULT_CURVE = "5:1.0,5:0.9,10:1.0,10:0.9,10:0.8,15:0.9,15:0.8,20:0.8,20:0.7,30:0.6";
 
@@ -52,6 +54,11 @@ public record BenchOptions(int docs, int queries, int k, long seed, SearchKnobs 
               --block-size N        engine build knob (default: engine default)
               --prune-lambda N      engine build knob, 0 = no static pruning (default: engine default)
               --summary-alpha F     engine build knob (default: engine default)
+              --summary-max-terms N engine build knob (default: engine default)
+              --clustering-terms N  engine build knob (default: engine default)
+              --reblock MODE        inline | deferred: when drifted lists are re-blocked (default: engine default)
+              --maintain-every N    in deferred mode, the update-phase writer calls maintain() after every N
+                                    upserts, as a service does between polls; the time counts (default 1000)
               --warmup-seconds S    warm-up before each timed phase (default 5)
               --passes N            timed passes for p50/p99 on one thread (default 3)
               --measure-seconds S   two-thread QPS phase (default 10)
@@ -63,6 +70,7 @@ public record BenchOptions(int docs, int queries, int k, long seed, SearchKnobs 
               --float-check N       queries checked against a float brute force (default 20)
               --exact-threads N     threads for the exact ground truth (default 2)
               --no-lucene           skip the Lucene baseline
+              --lucene-queries N    queries timed on Lucene, the first N (default 200)
               --vectors FILE        real vectors (VectorsFile format: length-prefixed SparseVectorCodec records)
               --query-vectors FILE  real query vectors, same format (default: documents cut to 45 terms)
             The output ends with one line:
@@ -98,6 +106,12 @@ public record BenchOptions(int docs, int queries, int k, long seed, SearchKnobs 
             throw new IllegalArgumentException("--recheck-queries and --float-check must be >= 0, were "
                     + recheckQueries + ", " + floatCheck);
         }
+        if (luceneQueries < 1) {
+            throw new IllegalArgumentException("--lucene-queries must be >= 1, was " + luceneQueries);
+        }
+        if (maintainEvery < 1) {
+            throw new IllegalArgumentException("--maintain-every must be >= 1, was " + maintainEvery);
+        }
         if (exactThreads < 1) {
             throw new IllegalArgumentException("--exact-threads must be >= 1, was " + exactThreads);
         }
@@ -128,6 +142,8 @@ public record BenchOptions(int docs, int queries, int k, long seed, SearchKnobs 
         int exactThreads = 2;
         Path vectors = null;
         Path queryVectors = null;
+        int maintainEvery = 1000;
+        int luceneQueries = 200;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--no-lucene")) {
@@ -152,6 +168,10 @@ public record BenchOptions(int docs, int queries, int k, long seed, SearchKnobs 
                 case "--block-size" -> config = config.withBlockSize(parseInt(a, v));
                 case "--prune-lambda" -> config = config.withPruneLambda(parseInt(a, v));
                 case "--summary-alpha" -> config = config.withSummaryAlpha(parseFloat(a, v));
+                case "--summary-max-terms" -> config = config.withSummaryMaxTerms(parseInt(a, v));
+                case "--clustering-terms" -> config = config.withClusteringTerms(parseInt(a, v));
+                case "--reblock" -> config = config.withReblockMode(parseReblock(v));
+                case "--maintain-every" -> maintainEvery = parseInt(a, v);
                 case "--warmup-seconds" -> warmup = parseDouble(a, v);
                 case "--passes" -> passes = parseInt(a, v);
                 case "--measure-seconds" -> measure = parseDouble(a, v);
@@ -162,6 +182,7 @@ public record BenchOptions(int docs, int queries, int k, long seed, SearchKnobs 
                 case "--recheck-queries" -> recheck = parseInt(a, v);
                 case "--float-check" -> floatCheck = parseInt(a, v);
                 case "--exact-threads" -> exactThreads = parseInt(a, v);
+                case "--lucene-queries" -> luceneQueries = parseInt(a, v);
                 case "--vectors" -> vectors = Path.of(v);
                 case "--query-vectors" -> queryVectors = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + a);
@@ -170,7 +191,15 @@ public record BenchOptions(int docs, int queries, int k, long seed, SearchKnobs 
         return new BenchOptions(docs, queries, k, seed, knobs, parseCurve(curve, knobs), config, warmup, passes, measure,
                 update, updateOps != null ? updateOps : 2L * docs,
                 updatePool != null ? updatePool : Math.min(docs, 200_000), newFraction, recheck, floatCheck, lucene,
-                exactThreads, vectors, queryVectors);
+                exactThreads, maintainEvery, luceneQueries, vectors, queryVectors);
+    }
+
+    private static IndexConfig.ReblockMode parseReblock(String v) {
+        try {
+            return IndexConfig.ReblockMode.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--reblock must be inline or deferred, was '" + v + "'");
+        }
     }
 
     /** {@code "qc:hf,qc:hf"} into knobs (other knobs as in {@code base}); {@code "none"} or empty: no curve. */

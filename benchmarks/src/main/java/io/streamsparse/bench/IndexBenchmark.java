@@ -1,5 +1,6 @@
 package io.streamsparse.bench;
 
+import io.streamsparse.core.index.IndexConfig;
 import io.streamsparse.core.index.IndexStats;
 import io.streamsparse.core.index.ShardIndex;
 import io.streamsparse.core.search.Hit;
@@ -114,14 +115,20 @@ public final class IndexBenchmark {
         EncodedDocument[] docs = data.docs();
         long[] gc0 = Measure.gcCounters();
         t = System.nanoTime();
-        for (int d = 0; d < n; d++) {
-            index.upsert(d, ids[d], docs[d]);
-        }
+        onThread("build", () -> {
+            for (int d = 0; d < n; d++) {
+                index.upsert(d, ids[d], docs[d]);
+            }
+            return null;
+        });
         double streamSeconds = seconds(t);
         long heapStreamed = Measure.usedHeapAfterGc() - heapBefore;
         IndexStats streamedStats = index.stats();
         t = System.nanoTime();
-        index.compact();
+        onThread("compact", () -> {
+            index.compact();
+            return null;
+        });
         double compactSeconds = seconds(t);
         long[] gc1 = Measure.gcCounters();
         long heapIndex = Measure.usedHeapAfterGc() - heapBefore;
@@ -168,7 +175,7 @@ public final class IndexBenchmark {
 
         // ---- operating point: recall and one-thread latency
         printf("%n## approximate search, one thread, knobs %s%n", o.knobs());
-        Point main = measurePoint(index, approx, truth, o.passes(), o.warmupSeconds());
+        Point main = onThread("latency", () -> measurePoint(index, approx, truth, o.passes(), o.warmupSeconds()));
         printf("recall@%d %.4f; p50 %.1f us, p99 %.1f us, mean %.1f us; per query: %.0f docs scored, "
                         + "%.0f blocks evaluated, %.0f skipped; %.0f B allocated; GC %d collections %d ms%n", k,
                 main.recall, main.p50, main.p99, main.mean, main.scored, main.evaluated, main.skipped,
@@ -185,7 +192,7 @@ public final class IndexBenchmark {
                 for (int i = 0; i < nq; i++) {
                     reqs[i] = approx[i].withKnobs(kn);
                 }
-                Point p = measurePoint(index, reqs, truth, 1, 0);
+                Point p = onThread("curve", () -> measurePoint(index, reqs, truth, 1, 0));
                 printf("| %d | %.2f | %.4f | %.1f | %.1f | %.0f | %.0f | %.0f |%n", kn.queryCut(), kn.heapFactor(),
                         p.recall, p.p50, p.p99, p.scored, p.evaluated, p.skipped);
             }
@@ -199,7 +206,7 @@ public final class IndexBenchmark {
         // ---- Lucene baseline over the same vectors
         double luceneP50 = Double.NaN;
         if (o.lucene()) {
-            luceneP50 = lucene(data, truth);
+            luceneP50 = onThread("lucene", () -> lucene(data, truth));
         }
         double speedup = luceneP50 / main.p50;
 
@@ -374,7 +381,8 @@ public final class IndexBenchmark {
         try (LuceneBaseline lucene = LuceneBaseline.build(vectors, vectors.length)) {
             printf("build + forceMerge(1): %.1f s, %s on disk%n", seconds(t), Measure.mib(lucene.indexBytes()));
             SparseVector[] queries = data.queries();
-            int nq = queries.length;
+            int nq = Math.min(queries.length, o.luceneQueries());
+            printf("timing the first %d queries (Lucene is much slower; --lucene-queries sets how many)%n", nq);
             Query[] qs = new Query[nq];
             for (int i = 0; i < nq; i++) {
                 qs[i] = LuceneBaseline.query(queries[i]);
@@ -470,48 +478,34 @@ public final class IndexBenchmark {
         }, "reader");
 
         long[] gc0 = Measure.gcCounters();
-        long alloc0 = Measure.allocatedBytes();
         reader.setDaemon(true);
         reader.start();
-        long ops = 0;
-        long added = 0;
-        long nextNew = 0;
-        double newFraction = o.newFraction();
-        long t0 = System.nanoTime();
-        long deadline = t0 + (long) (o.updateSeconds() * 1e9);
-        long t1 = t0;
-        long alloc = 0;
-        int p = warm % pool.length;
+        WriterStats w;
         try {
-            // invariant: ops upserts applied, offsets strictly increasing from the build's last offset
-            while (ops < o.updateOps() && ((ops & 255) != 0 || System.nanoTime() < deadline)) {
-                String id;
-                if (rnd.nextDouble() < newFraction) {
-                    id = "new-" + nextNew++;
-                    added++;
-                } else {
-                    id = ids[rnd.nextInt(n)];
-                }
-                index.upsert(offset++, id, pool[p]);
-                if (++p == pool.length) {
-                    p = 0;
-                }
-                ops++;
-            }
-            t1 = System.nanoTime();
-            alloc = Measure.allocatedBytes() - alloc0;
+            long first = offset;
+            w = onThread("writer", () -> writeLoop(index, ids, pool, rnd, first, warm % pool.length));
         } finally {
             stop.set(true);
             reader.join();
         }
-        double elapsed = (t1 - t0) / 1e9;
+        long ops = w.ops;
+        long added = w.added;
+        long maintained = w.maintained;
+        long alloc = w.allocated;
+        boolean deferred = o.config().reblockMode() == IndexConfig.ReblockMode.DEFERRED;
+        int maintainEvery = o.maintainEvery();
+        double elapsed = w.seconds;
         long[] gc1 = Measure.gcCounters();
         rethrow(failure.get());
         double ups = ops / elapsed;
         int c = latCount[0];
         printf("%d upserts (%d new ids) in %.1f s = %.0f upserts/s on the writer thread; %.0f B allocated/upsert; "
                         + "GC %d collections %d ms%n", ops, added, elapsed, ups,
-                alloc0 < 0 ? Double.NaN : (double) alloc / ops, gc1[0] - gc0[0], gc1[1] - gc0[1]);
+                alloc < 0 ? Double.NaN : (double) alloc / ops, gc1[0] - gc0[0], gc1[1] - gc0[1]);
+        if (deferred) {
+            printf("deferred re-blocking: maintain() every %d upserts re-blocked %d lists (time included)%n",
+                    maintainEvery, maintained);
+        }
         printf("reader meanwhile: %d queries = %.0f QPS, p50 %.1f us, p99 %.1f us%n", c, c / elapsed,
                 Measure.percentile(latBox[0], c, 0.5) / 1e3, Measure.percentile(latBox[0], c, 0.99) / 1e3);
         IndexStats s = index.stats();
@@ -537,6 +531,71 @@ public final class IndexBenchmark {
                     compacted.p50, compacted.scored);
         }
         return ups;
+    }
+
+    /** What the update-phase writer did. */
+    private record WriterStats(long ops, long added, long maintained, double seconds, long allocated) {
+    }
+
+    /**
+     * The update-phase writer: upserts until the time or the op cap runs out, re-upserting a random existing id or
+     * adding a new one; in deferred re-blocking mode it calls {@code maintain()} every {@code maintainEvery} upserts.
+     */
+    private WriterStats writeLoop(ShardIndex index, String[] ids, EncodedDocument[] pool, Random rnd, long offset,
+                                  int p) {
+        int n = ids.length;
+        long ops = 0;
+        long added = 0;
+        long nextNew = 0;
+        long maintained = 0;
+        double newFraction = o.newFraction();
+        boolean deferred = o.config().reblockMode() == IndexConfig.ReblockMode.DEFERRED;
+        int maintainEvery = o.maintainEvery();
+        long alloc0 = Measure.allocatedBytes();
+        long t0 = System.nanoTime();
+        long deadline = t0 + (long) (o.updateSeconds() * 1e9);
+        // invariant: ops upserts applied, offsets strictly increasing from the build's last offset
+        while (ops < o.updateOps() && ((ops & 255) != 0 || System.nanoTime() < deadline)) {
+            String id;
+            if (rnd.nextDouble() < newFraction) {
+                id = "new-" + nextNew++;
+                added++;
+            } else {
+                id = ids[rnd.nextInt(n)];
+            }
+            index.upsert(offset++, id, pool[p]);
+            if (++p == pool.length) {
+                p = 0;
+            }
+            ops++;
+            if (deferred && ops % maintainEvery == 0) {
+                maintained += index.maintain(Integer.MAX_VALUE);
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long alloc = alloc0 < 0 ? -1 : Measure.allocatedBytes() - alloc0;
+        return new WriterStats(ops, added, maintained, seconds, alloc);
+    }
+
+    /**
+     * Runs one phase on its own named thread and waits for it, so a profile (JFR, see {@link JfrSummary}) can tell
+     * the phases apart by thread name.
+     */
+    private static <T> T onThread(String name, java.util.concurrent.Callable<T> work) throws InterruptedException {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread th = new Thread(() -> {
+            try {
+                result.set(work.call());
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, name);
+        th.setDaemon(true);
+        th.start();
+        th.join();
+        rethrow(failure.get());
+        return result.get();
     }
 
     private static void rethrow(Throwable t) {
