@@ -1,5 +1,7 @@
 package io.streamsparse.tools.eval;
 
+import io.streamsparse.core.index.IndexConfig;
+import io.streamsparse.core.search.SearchKnobs;
 import io.streamsparse.core.search.SearchRequest;
 import io.streamsparse.core.vector.EncodedDocument;
 import io.streamsparse.core.vector.SparseVector;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -240,7 +243,7 @@ public final class EvaluateCommand {
                     log);
             encodings.add(qStats);
             notes.add(encodingNote("model queries", qStats));
-            sparseRows(name, set, retrieval, queryVectors, nnzDoc, indexSeconds, o.threads(), rows, log);
+            sparseRows(name, set, retrieval, queryVectors, nnzDoc, indexSeconds, o, rows, log);
         }
         if (o.systems().contains(EvaluateOptions.Retriever.INFERENCE_FREE)) {
             DocumentFrequencies df = new DocumentFrequencies() {
@@ -262,17 +265,22 @@ public final class EvaluateCommand {
             log.printf(Locale.ROOT, "inference-free queries encoded in %.1fs%n", (System.nanoTime() - t1) / 1e9);
             notes.add("inference-free: query token ids weighted by idf = ln(1 + (N - df + 0.5)/(df + 0.5)) with N and"
                     + " df of the indexed document vectors; not weighted by count; 64 tokens, top 64 terms");
-            sparseRows("inference-free", set, retrieval, queryVectors, nnzDoc, indexSeconds, o.threads(), rows, log);
+            sparseRows("inference-free", set, retrieval, queryVectors, nnzDoc, indexSeconds, o, rows, log);
         }
-        notes.add("approx rows: sparse-core APPROXIMATE mode, k = " + APPROXIMATE_K + ", default index config and "
-                + "knobs (query_cut 10, heap_factor 0.9); R@10 vs exact = mean |approx top-10 ∩ exact top-10| / "
-                + "|exact top-10|; exact rows: EXACT mode, top " + DEPTH);
+        IndexConfig ic = retrieval.index().config();
+        notes.add(String.format(Locale.ROOT, "approx rows: sparse-core APPROXIMATE mode, k = %d, query_cut %d, "
+                        + "heap_factor %s%s; index: block size %d, prune lambda %d, summary alpha %s, summary terms "
+                        + "%d, %s weights; R@10 vs exact = mean |approx top-10 ∩ exact top-10| / |exact top-10|; "
+                        + "exact rows: EXACT mode, top %d", APPROXIMATE_K, o.knobs().queryCut(), o.knobs().heapFactor(),
+                o.knobs().equals(SearchKnobs.defaults()) ? " (engine defaults)" : "", ic.blockSize(),
+                ic.pruneLambda(), ic.summaryAlpha(), ic.summaryMaxTerms(), ic.quantization(), DEPTH));
     }
 
     private static void sparseRows(String name, EvalSet set, SparseRetrieval retrieval, SparseVector[] queries,
-            double nnzDoc, double indexSeconds, int threads, List<ResultRow> rows, PrintStream log)
+            double nnzDoc, double indexSeconds, EvaluateOptions o, List<ResultRow> rows, PrintStream log)
             throws InterruptedException {
         int n = queries.length;
+        int threads = o.threads();
         int[] exactRanks = new int[n];
         int[][] exactTop = new int[n][];
         long t0 = System.nanoTime();
@@ -280,7 +288,7 @@ public final class EvaluateCommand {
             int[] out = new int[DEPTH];
             int hits = retrieval.search(SearchRequest.exact(queries[q], DEPTH), out);
             exactRanks[q] = RankMetrics.rankOf(out, hits, set.queries().get(q).doc());
-            exactTop[q] = java.util.Arrays.copyOf(out, Math.min(hits, APPROXIMATE_K));
+            exactTop[q] = Arrays.copyOf(out, Math.min(hits, APPROXIMATE_K));
         });
         double exactSeconds = (System.nanoTime() - t0) / 1e9;
         int[] approxRanks = new int[n];
@@ -288,7 +296,8 @@ public final class EvaluateCommand {
         long t1 = System.nanoTime();
         parallelFor(n, threads, q -> {
             int[] out = new int[APPROXIMATE_K];
-            int hits = retrieval.search(SearchRequest.approximate(queries[q], APPROXIMATE_K), out);
+            int hits = retrieval.search(SearchRequest.approximate(queries[q], APPROXIMATE_K).withKnobs(o.knobs()),
+                    out);
             approxRanks[q] = RankMetrics.rankOf(out, hits, set.queries().get(q).doc());
             overlap[q] = RankMetrics.overlap(out, hits, exactTop[q], exactTop[q].length);
         });

@@ -1,5 +1,6 @@
 package io.streamsparse.tools.eval;
 
+import io.streamsparse.core.search.SearchKnobs;
 import io.streamsparse.tools.debian.DebianCorpusBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,11 +30,12 @@ import java.util.Set;
  * @param limitDocs    at most this many documents (0 = all); kept queries keep their document
  * @param limitQueries at most this many queries (0 = all)
  * @param seed         seed of the subset
+ * @param knobs        approximate-search knobs of the approx rows (the engine's defaults unless given)
  */
 record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, List<Retriever> systems,
         List<LuceneBm25.AnalyzerKind> analyzers, String model, String tokenizer, EvalSet.DocText docText,
         Path cacheDir, int threads, int intraOp, int batch, int limitDocs, int limitQueries, long seed,
-        boolean help) {
+        SearchKnobs knobs, boolean help) {
 
     /** The systems the command can evaluate. */
     enum Retriever {
@@ -64,6 +66,13 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
     static final Path DEFAULT_CACHE = Path.of("target", "eval", "cache");
     static final String DEFAULT_SYSTEMS = "bm25,model,inference-free";
     static final String DEFAULT_ANALYZERS = "standard,english";
+    /**
+     * Texts per model run. Smaller than the encoder's default 32 because a model with SPLADE pooling inside its graph
+     * materializes {@code [batch, tokens, vocabulary]} logits per run, outside the encoder's cap on logits outputs:
+     * at 32 x 256 tokens that is 1 GB per intermediate, and ONNX Runtime's arena kept growing to 11 GB with two
+     * sessions here. Throughput per token barely depends on the batch at these sizes.
+     */
+    static final int DEFAULT_BATCH = 8;
 
     static final String USAGE = """
             usage: tools evaluate [options]
@@ -85,15 +94,18 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
               --cache DIR|none      encoded vectors cache (default target/eval/cache); resumes an interrupted run
               --threads N           encoding/search threads = ONNX Runtime sessions (default: available processors)
               --intra-op N          ONNX Runtime intra-op threads per session (default 1)
-              --batch N             texts per model run (default 32)
+              --batch N             texts per model run (default 8: a model with the pooling inside its graph
+                                    holds [batch, tokens, 30522] floats per run, ~250 MB at 8 x 256 tokens)
               --limit-docs N        evaluate on at most N documents (kept queries keep their document)
               --limit-queries N     evaluate at most N queries
               --seed S              seed of the --limit subset (default 42)
+              --query-cut N         approx rows: query terms whose lists are traversed (default: the engine's, 10)
+              --heap-factor F       approx rows: block skip threshold factor (default: the engine's, 0.9)
             """;
 
     private static final Set<String> NAMES = Set.of("corpus", "lists-dir", "split-dir", "split", "systems",
             "analyzers", "model", "tokenizer", "doc-text", "cache", "threads", "intra-op", "batch", "limit-docs",
-            "limit-queries", "seed");
+            "limit-queries", "seed", "query-cut", "heap-factor");
 
     EvaluateOptions {
         systems = List.copyOf(systems);
@@ -168,8 +180,9 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
                 model, tokenizer, EvalSet.DocText.parse(v.getOrDefault("doc-text", "text")),
                 cache.equals("none") ? null : Path.of(cache),
                 (int) number(v, "threads", Runtime.getRuntime().availableProcessors()),
-                (int) number(v, "intra-op", 1), (int) number(v, "batch", 32), (int) number(v, "limit-docs", 0),
-                (int) number(v, "limit-queries", 0), number(v, "seed", 42), help);
+                (int) number(v, "intra-op", 1), (int) number(v, "batch", DEFAULT_BATCH),
+                (int) number(v, "limit-docs", 0), (int) number(v, "limit-queries", 0), number(v, "seed", 42),
+                knobs(v), help);
     }
 
     /** True when {@code --systems} was left at its default (so missing models skip instead of failing). */
@@ -180,6 +193,22 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
             }
         }
         return true;
+    }
+
+    private static SearchKnobs knobs(Map<String, String> v) {
+        SearchKnobs k = SearchKnobs.defaults();
+        if (v.containsKey("query-cut")) {
+            k = k.withQueryCut((int) number(v, "query-cut", 0));
+        }
+        String heap = v.get("heap-factor");
+        if (heap != null) {
+            try {
+                k = k.withHeapFactor(Float.parseFloat(heap));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--heap-factor must be a number, got " + heap);
+            }
+        }
+        return k;
     }
 
     private static List<String> list(String raw, String option) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamsparse.core.search.SearchKnobs;
 import io.streamsparse.encoder.ModelResources;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -190,6 +191,11 @@ class EvaluateCommandTest {
         assertEquals(1000, o.limitDocs());
         assertEquals(null, o.cacheDir());
         assertEquals("test", o.split());
+        assertEquals(SearchKnobs.defaults(), o.knobs());
+        EvaluateOptions k = EvaluateOptions.parse(new String[] {"--query-cut", "20", "--heap-factor", "0.7"});
+        assertEquals(SearchKnobs.defaults().withQueryCut(20).withHeapFactor(0.7f), k.knobs());
+        assertThrows(IllegalArgumentException.class, () -> EvaluateOptions.parse(new String[] {"--query-cut", "0"}));
+        assertThrows(IllegalArgumentException.class, () -> EvaluateOptions.parse(new String[] {"--heap-factor", "x"}));
         assertTrue(EvaluateOptions.systemsDefaulted(new String[] {"--split", "val"}));
         assertTrue(!EvaluateOptions.systemsDefaulted(new String[] {"--systems=bm25"}));
     }
