@@ -21,8 +21,10 @@ final class FieldIndex {
     /** Writer: slot carries these fields. */
     void add(Map<String, String> fields, int slot, long[] died) {
         for (Map.Entry<String, String> e : fields.entrySet()) {
-            ConcurrentHashMap<String, FieldPostings> values =
-                    byField.computeIfAbsent(e.getKey(), k -> new ConcurrentHashMap<>());
+            ConcurrentHashMap<String, FieldPostings> values = byField.get(e.getKey());
+            if (values == null) {
+                values = byField.computeIfAbsent(e.getKey(), k -> new ConcurrentHashMap<>());
+            }
             FieldPostings fp = values.get(e.getValue());
             if (fp == null) {
                 fp = new FieldPostings(new RoaringBitmap());

@@ -14,9 +14,11 @@ import java.util.Arrays;
  *       little-endian at {@code codes[i * bytes()]}).</li>
  *   <li>{@code died[s]} is 0 while the slot is live, else the stamp (offset + 1) of the operation that deleted or
  *       replaced it. Once non-zero it never changes.</li>
- *   <li>{@code topPos[s * topStride ..]} lists the pool entries of the slot's {@code topStride} heaviest non-zero
- *       codes, heaviest first (ties: lower entry first), padded with -1: the clustering features of the document,
- *       computed once on append so that block assignment costs O(clusteringTerms), not O(nnz), per posting.</li>
+ *   <li>{@code topFeat[s * topStride ..]} holds the slot's {@code topStride} heaviest non-zero entries, heaviest
+ *       first (ties: lower term first), padded with -1, each packed as {@code term << 8 | code8} where code8 is the
+ *       code's top byte (the code itself for U8, at least 1): the clustering features of the document, computed once
+ *       on append and kept in one cache line or two, so that routing a posting to a block reads no pool entries.
+ *       Feature weight = {@code code8 · scale[s] · featureUnit}.</li>
  * </ul>
  * Threading: only the writer calls the mutators. Arrays grow by copy; a reader keeps the references it got from a
  * published {@link View}, which stay valid (and complete for every slot below the view's limit) after growth.
@@ -37,22 +39,29 @@ final class ForwardIndex {
     DocMeta[] meta = new DocMeta[16];
     int[] terms = new int[1024];
     byte[] codes;
-    int[] topPos;
+    int[] topFeat;
+    /** Weight of one code8 step, in units of the slot scale: 1 for U8, 256 for U16. */
+    final float featureUnit;
+    private final int[] topScratch;
 
     ForwardIndex(Quantization quantization, int clusteringTerms) {
         this.quantization = quantization;
         this.codeBytes = quantization.bytes();
         this.topStride = clusteringTerms + 1;
+        this.featureUnit = codeBytes == 1 ? 1f : 256f;
+        this.topScratch = new int[topStride];
         this.codes = new byte[1024 * codeBytes];
-        this.topPos = new int[16 * topStride];
+        this.topFeat = new int[16 * topStride];
     }
 
     ForwardIndex(Quantization quantization, int clusteringTerms, int slotCapacity, int poolCapacity) {
         this.quantization = quantization;
         this.codeBytes = quantization.bytes();
         this.topStride = clusteringTerms + 1;
+        this.featureUnit = codeBytes == 1 ? 1f : 256f;
+        this.topScratch = new int[topStride];
         int sc = Math.max(16, slotCapacity);
-        topPos = new int[sc * topStride];
+        topFeat = new int[sc * topStride];
         int pc = Math.max(16, poolCapacity);
         start = new int[sc + 1];
         scale = new float[sc];
@@ -99,25 +108,32 @@ final class ForwardIndex {
         return slot;
     }
 
-    /** Selects the slot's heaviest entries into topPos (small insertion list: O(nnz · topStride) worst case). */
+    /** Selects the slot's heaviest entries into topFeat (small insertion list: O(nnz · topStride) worst case). */
     private void fillTop(int slot) {
-        int base = slot * topStride;
+        int[] top = topScratch;
         int cnt = 0;
         for (int e = start[slot], end = start[slot + 1]; e < end; e++) {
             int c = code(e);
-            if (c == 0 || (cnt == topStride && c <= code(topPos[base + cnt - 1]))) {
+            if (c == 0 || (cnt == topStride && c <= code(top[cnt - 1]))) {
                 continue;
             }
-            // invariant: topPos[base .. base+cnt) is sorted by code descending, equal codes by entry ascending
+            // invariant: top[0 .. cnt) is sorted by code descending, equal codes by entry (= term) ascending
             int i = cnt < topStride ? cnt++ : cnt - 1;
-            while (i > 0 && code(topPos[base + i - 1]) < c) {
-                topPos[base + i] = topPos[base + i - 1];
+            while (i > 0 && code(top[i - 1]) < c) {
+                top[i] = top[i - 1];
                 i--;
             }
-            topPos[base + i] = e;
+            top[i] = e;
         }
-        for (int i = cnt; i < topStride; i++) {
-            topPos[base + i] = -1;
+        int base = slot * topStride;
+        for (int i = 0; i < topStride; i++) {
+            if (i < cnt) {
+                int c = code(top[i]);
+                int c8 = codeBytes == 1 ? c : Math.max(1, c >>> 8);
+                topFeat[base + i] = terms[top[i]] << 8 | c8;
+            } else {
+                topFeat[base + i] = -1;
+            }
         }
     }
 
@@ -129,7 +145,7 @@ final class ForwardIndex {
             died = Arrays.copyOf(died, cap);
             keyHash = Arrays.copyOf(keyHash, cap);
             meta = Arrays.copyOf(meta, cap);
-            topPos = Arrays.copyOf(topPos, cap * topStride);
+            topFeat = Arrays.copyOf(topFeat, cap * topStride);
         }
         if ((long) size + n > terms.length) {
             long need = (long) size + n;

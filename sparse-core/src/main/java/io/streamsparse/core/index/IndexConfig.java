@@ -37,13 +37,16 @@ public record IndexConfig(int vocabularySize, int blockSize, int pruneLambda, fl
     }
 
     public static final int DEFAULT_VOCABULARY_SIZE = 30522;
+    /** Term ids are packed with an 8-bit code into one int for clustering features. */
+    public static final int MAX_VOCABULARY_SIZE = 1 << 23;
 
     private static final IndexConfig DEFAULTS = new IndexConfig(DEFAULT_VOCABULARY_SIZE, 16, 1000, 0.5f,
             32, Quantization.U8, 0.1f, 32, 0.2f, ReblockMode.INLINE, 12, 0x5EED_5EED_5EEDL);
 
     public IndexConfig {
-        if (vocabularySize < 1) {
-            throw new IllegalArgumentException("vocabularySize must be >= 1, was " + vocabularySize);
+        if (vocabularySize < 1 || vocabularySize > MAX_VOCABULARY_SIZE) {
+            throw new IllegalArgumentException("vocabularySize must be in [1, " + MAX_VOCABULARY_SIZE + "], was "
+                    + vocabularySize);
         }
         if (blockSize < 1 || blockSize > 1 << 16) {
             throw new IllegalArgumentException("blockSize must be in [1, 65536], was " + blockSize);

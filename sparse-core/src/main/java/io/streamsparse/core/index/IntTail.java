@@ -9,8 +9,11 @@ import java.util.Arrays;
  * the new count with a release store; a reader acquires the count, then the array, and reads only below the count.
  * When the array grows the copy is published (release) before any count that needs it, so every element below an
  * acquired count is visible in whatever array the reader then acquires.
+ *
+ * <p>Not final: {@link PostingList} extends it so that a list and its tail are one object (one cache miss fewer per
+ * appended posting on the write path).
  */
-final class IntTail {
+class IntTail {
     private static final VarHandle ARRAY;
     private static final VarHandle COUNT;
 

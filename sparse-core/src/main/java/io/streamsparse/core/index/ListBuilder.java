@@ -49,6 +49,8 @@ final class ListBuilder {
     private final int[] touched;
     private final int[] chainHead;
     private final int[] headTouched;
+    /** term -> position in the summary being raised, -1 elsewhere (reset after each use). */
+    private final int[] coordPos;
     private int headTouchedN;
     private int[] chainNext = new int[256];
     private int[] chainCent = new int[256];
@@ -83,6 +85,8 @@ final class ListBuilder {
         chainHead = new int[v];
         Arrays.fill(chainHead, -1);
         headTouched = new int[v];
+        coordPos = new int[v];
+        Arrays.fill(coordPos, -1);
         topT = new int[config.clusteringTerms()];
         topW = new float[config.clusteringTerms()];
     }
@@ -181,8 +185,8 @@ final class ListBuilder {
     PostingList merge(PostingList old, ForwardIndex f) {
         long[] died = f.died;
         int term = old.term;
-        int tailN = old.tail.writerCount();
-        int[] tail = old.tail.writerArray();
+        int tailN = old.writerCount();
+        int[] tail = old.writerArray();
         int beta = old.blocks();
         if (beta == 0 || old.churn + tailN > REBUILD_CHURN * Math.max(old.clusteredSize, config.reblockMinTail())) {
             return rebuild(old, f);
@@ -256,8 +260,8 @@ final class ListBuilder {
     /** Rebuilds a list from scratch from its own live postings (blocked part and tail). */
     PostingList rebuild(PostingList old, ForwardIndex f) {
         long[] died = f.died;
-        int tailN = old.tail.writerCount();
-        int[] tail = old.tail.writerArray();
+        int tailN = old.writerCount();
+        int[] tail = old.writerArray();
         int n = 0;
         int[] slots = ensureIntsFresh(old.docs.length + tailN);
         for (int s : old.docs) {
@@ -353,34 +357,45 @@ final class ListBuilder {
         }
         for (int r = 0; r < beta; r++) {
             int s = centroidSlot[r];
-            float sc = f.scale[s];
-            int from = topOnly ? s * f.topStride : f.start[s];
-            int to = topOnly ? from + f.topStride : f.start[s + 1];
-            for (int i = from; i < to; i++) {
-                int e = topOnly ? f.topPos[i] : i;
-                if (e < 0) {
-                    break;
+            if (topOnly) {
+                float unit = f.scale[s] * f.featureUnit;
+                for (int i = s * f.topStride, end = i + f.topStride; i < end; i++) {
+                    int feat = f.topFeat[i];
+                    if (feat < 0) {
+                        break;
+                    }
+                    int u = feat >>> 8;
+                    if (u != term) {
+                        chain(u, r, (feat & 0xff) * unit);
+                    }
                 }
+                continue;
+            }
+            float sc = f.scale[s];
+            for (int e = f.start[s], end = f.start[s + 1]; e < end; e++) {
                 int u = f.terms[e];
                 int code = f.code(e);
-                if (u == term || code == 0) {
-                    continue;
+                if (u != term && code != 0) {
+                    chain(u, r, code * sc);
                 }
-                if (chainSize == chainNext.length) {
-                    int cap = chainSize * 2;
-                    chainNext = Arrays.copyOf(chainNext, cap);
-                    chainCent = Arrays.copyOf(chainCent, cap);
-                    chainW = Arrays.copyOf(chainW, cap);
-                }
-                if (chainHead[u] < 0) {
-                    headTouched[headTouchedN++] = u;
-                }
-                chainNext[chainSize] = chainHead[u];
-                chainCent[chainSize] = r;
-                chainW[chainSize] = code * sc;
-                chainHead[u] = chainSize++;
             }
         }
+    }
+
+    private void chain(int u, int r, float w) {
+        if (chainSize == chainNext.length) {
+            int cap = chainSize * 2;
+            chainNext = Arrays.copyOf(chainNext, cap);
+            chainCent = Arrays.copyOf(chainCent, cap);
+            chainW = Arrays.copyOf(chainW, cap);
+        }
+        if (chainHead[u] < 0) {
+            headTouched[headTouchedN++] = u;
+        }
+        chainNext[chainSize] = chainHead[u];
+        chainCent[chainSize] = r;
+        chainW[chainSize] = w;
+        chainHead[u] = chainSize++;
     }
 
     private void clearChains() {
@@ -427,20 +442,20 @@ final class ListBuilder {
         return best;
     }
 
-    /** Fills topT/topW with the slot's heaviest terms other than {@code term} (from the forward index's topPos). */
+    /** Fills topT/topW with the slot's heaviest terms other than {@code term} (the forward index's features). */
     private int topTerms(int term, int slot, ForwardIndex f) {
         int cap = topT.length;
         int cnt = 0;
-        float sc = f.scale[slot];
+        float unit = f.scale[slot] * f.featureUnit;
         for (int i = slot * f.topStride, end = i + f.topStride; i < end && cnt < cap; i++) {
-            int e = f.topPos[i];
-            if (e < 0) {
+            int feat = f.topFeat[i];
+            if (feat < 0) {
                 break;
             }
-            int u = f.terms[e];
+            int u = feat >>> 8;
             if (u != term) {
                 topT[cnt] = u;
-                topW[cnt] = f.code(e) * sc;
+                topW[cnt] = (feat & 0xff) * unit;
                 cnt++;
             }
         }
@@ -561,7 +576,7 @@ final class ListBuilder {
      * coordinates becomes the max of its old weight and theirs, re-quantized with ceiling rounding (a larger scale
      * when a new weight exceeds the old maximum). The coordinate set stays the same, so every coordinate still bounds
      * every document of the block; the new documents' other terms are not represented until the list is rebuilt.
-     * O(summary + nnz) per new document (a merge of two ascending term runs).
+     * O(summary + nnz) per new document: one pass over its entries against a dense term -> position array.
      */
     private void raiseSummary(PostingList old, int b, int[] docs, int from, int to, ForwardIndex f) {
         int s0 = old.sumStart[b];
@@ -572,29 +587,25 @@ final class ListBuilder {
         for (int i = 0; i < n; i++) {
             w[i] = (old.sumCodes[s0 + i] & 0xff) * oldScale;
         }
+        // mark the summary's coordinates in a dense position array, then one pass over each new document
+        for (int i = 0; i < n; i++) {
+            coordPos[old.sumTerms[s0 + i]] = i;
+        }
         for (int d = from; d < to; d++) {
             int slot = docs[d];
             float sc = f.scale[slot];
-            int e = f.start[slot];
-            int end = f.start[slot + 1];
-            int i = 0;
-            // invariant: summary terms below sumTerms[s0+i] and doc terms below terms[e] have been matched
-            while (i < n && e < end) {
-                int a = old.sumTerms[s0 + i];
-                int t = f.terms[e];
-                if (a == t) {
+            for (int e = f.start[slot], end = f.start[slot + 1]; e < end; e++) {
+                int i = coordPos[f.terms[e]];
+                if (i >= 0) {
                     float x = f.code(e) * sc;
                     if (x > w[i]) {
                         w[i] = x;
                     }
-                    i++;
-                    e++;
-                } else if (a < t) {
-                    i++;
-                } else {
-                    e++;
                 }
             }
+        }
+        for (int i = 0; i < n; i++) {
+            coordPos[old.sumTerms[s0 + i]] = -1;
         }
         for (int i = 0; i < n; i++) {
             max = Math.max(max, w[i]);
@@ -656,7 +667,7 @@ final class ListBuilder {
     private PostingList finish(int term, float minW, int clusteredSize, int churn) {
         return new PostingList(term, outDocs.toArray(), outBlockStart.toArray(), outCentroid.toArray(),
                 outSumStart.toArray(), outSumTerms.toArray(), outSumCodes.toArray(), outSumScale.toArray(), minW,
-                clusteredSize, churn);
+                clusteredSize, churn, config);
     }
 
     private long[] ensureKeys(int n) {

@@ -15,10 +15,10 @@ package io.streamsparse.core.index;
  * posting of the term). The tail holds slots appended since the blocked part was made, each with weight
  * {@code >= minWeight}. Dead postings stay until the list is re-blocked; readers skip them by visibility.
  *
- * <p>Threading: the blocked part is final and published with the list object; the tail follows {@link IntTail}.
- * The counters below the line are writer-only.
+ * <p>Threading: the blocked part is final and published with the list object; the tail is the inherited
+ * {@link IntTail} (same object, see there). The counters below the line are writer-only.
  */
-final class PostingList {
+final class PostingList extends IntTail {
     static final int[] NO_INTS = new int[0];
     static final byte[] NO_BYTES = new byte[0];
     static final float[] NO_FLOATS = new float[0];
@@ -32,7 +32,9 @@ final class PostingList {
     final byte[] sumCodes;
     final float[] sumScale;
     final float minWeight;
-    final IntTail tail;
+    /** Re-block thresholds, fixed when the list is made: tail length and dead postings that mark it drifted. */
+    final int tailLimit;
+    final int deadLimit;
 
     // ---- writer-only bookkeeping ----
     /** Postings in the blocked part right after the last full clustering. */
@@ -43,7 +45,7 @@ final class PostingList {
     int dead;
 
     PostingList(int term, int[] docs, int[] blockStart, int[] centroid, int[] sumStart, int[] sumTerms,
-                byte[] sumCodes, float[] sumScale, float minWeight, int clusteredSize, int churn) {
+                byte[] sumCodes, float[] sumScale, float minWeight, int clusteredSize, int churn, IndexConfig config) {
         this.term = term;
         this.docs = docs;
         this.blockStart = blockStart;
@@ -53,15 +55,22 @@ final class PostingList {
         this.sumCodes = sumCodes;
         this.sumScale = sumScale;
         this.minWeight = minWeight;
-        this.tail = new IntTail();
+        int minTail = config.reblockMinTail();
+        this.tailLimit = (int) Math.max(minTail, Math.ceil(config.reblockTailFraction() * docs.length));
+        this.deadLimit = (int) Math.max(minTail, Math.ceil(config.reblockDeadFraction() * docs.length));
         this.clusteredSize = clusteredSize;
         this.churn = churn;
     }
 
     /** An empty list (no blocks) that collects postings in its tail. */
-    static PostingList empty(int term, float minWeight) {
+    static PostingList empty(int term, float minWeight, IndexConfig config) {
         return new PostingList(term, NO_INTS, new int[] {0}, NO_INTS, new int[] {0}, NO_INTS, NO_BYTES, NO_FLOATS,
-                minWeight, 0, 0);
+                minWeight, 0, 0, config);
+    }
+
+    /** Writer: the tail or the dead postings passed this list's re-block threshold. */
+    boolean drifted() {
+        return writerCount() >= tailLimit || dead >= deadLimit;
     }
 
     int blocks() {
@@ -74,6 +83,6 @@ final class PostingList {
 
     long approxBytes() {
         return 64 + (long) docs.length * 4 + (long) centroid.length * (4 + 4 + 4 + 4) + (long) sumTerms.length * 5
-                + (long) tail.writerArray().length * 4;
+                + (long) writerArray().length * 4;
     }
 }

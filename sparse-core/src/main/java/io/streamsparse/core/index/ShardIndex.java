@@ -167,11 +167,11 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
             }
             PostingList list = lists.getPlain(t);
             if (list == null) {
-                list = PostingList.empty(t, 0f);
+                list = PostingList.empty(t, 0f, config);
                 lists.setRelease(t, list);
             }
-            list.tail.append(slot);
-            if (drifted(list)) {
+            list.append(slot);
+            if (list.drifted()) {
                 markPending(t);
             }
         }
@@ -194,15 +194,6 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
             throw new IllegalArgumentException("term id " + v.termId(v.nnz() - 1) + " of document " + docId
                     + " is outside the vocabulary of " + config.vocabularySize());
         }
-    }
-
-    /** True when a list's tail or dead share passed its re-block threshold. */
-    private boolean drifted(PostingList list) {
-        int blocked = list.blockedSize();
-        int tail = list.tail.writerCount();
-        int minTail = config.reblockMinTail();
-        return tail >= Math.max(minTail, config.reblockTailFraction() * blocked)
-                || list.dead >= Math.max(minTail, config.reblockDeadFraction() * (blocked + tail));
     }
 
     private void markPending(int term) {
@@ -245,7 +236,7 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
             int t = pending[pendingHead++];
             pendingFlag[t] = false;
             PostingList list = lists.getPlain(t);
-            if (list != null && drifted(list)) {
+            if (list != null && list.drifted()) {
                 PostingList merged = writerBuilder.merge(list, forward);
                 admitWeight[t] = merged.minWeight;
                 lists.setRelease(t, merged);
@@ -306,7 +297,7 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
             PostingList list = lists.getPlain(t);
             if (list != null) {
                 list.dead++;
-                if (drifted(list)) {
+                if (list.drifted()) {
                     markPending(t);
                 }
             }
@@ -350,11 +341,11 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
         for (int t = 0; t < lists.length(); t++) {
             PostingList list = lists.get(t);
             if (list != null) {
-                listPostings += list.blockedSize() + list.tail.count();
+                listPostings += list.blockedSize() + list.count();
                 blocks += list.blocks();
                 summaryEntries += list.sumTerms.length;
                 listBytes += list.approxBytes();
-                if (drifted(list)) {
+                if (list.drifted()) {
                     drifted++;
                 }
             }
@@ -615,7 +606,7 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
                 digestInt(md, Float.floatToIntBits(f), buf);
             }
             digestInt(md, Float.floatToIntBits(l.minWeight), buf);
-            digestInt(md, l.tail.count(), buf);
+            digestInt(md, l.count(), buf);
         }
         return md.digest();
     }
@@ -784,9 +775,8 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
                     }
                 }
             }
-            IntTail tail = list.tail;
-            int tn = tail.count();
-            int[] ta = tail.array();
+            int tn = list.count();
+            int[] ta = list.array();
             for (int j = 0; j < tn; j++) {
                 int s = ta[j];
                 if (v.visible(s) && sc.markSeen(s) && (allowed == null || allowed.contains(s))) {
