@@ -29,8 +29,10 @@ import org.apache.kafka.common.Uuid;
  *
  * <p>Configuration: listeners on 127.0.0.1 at ports chosen at start, replication factors 1,
  * {@code auto.create.topics.enable=false} (topics are created the way operators create them), no group
- * rebalance delay, and timed-out transactions aborted within a second (the broker default scans every 10 s), which
- * bounds how long a crashed transactional producer can hold back {@code read_committed} readers in a test.
+ * rebalance delay, timed-out transactions aborted within a second (the broker default scans every 10 s), which
+ * bounds how long a crashed transactional producer can hold back {@code read_committed} readers in a test, and a
+ * 3 s broker session (default 9 s): a broker restarted after SIGKILL cannot register again before the session of
+ * its previous incarnation has expired.
  */
 final class BrokerProcess implements AutoCloseable {
 
@@ -83,6 +85,9 @@ final class BrokerProcess implements AutoCloseable {
         c.put("transaction.state.log.num.partitions", "2");
         c.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         c.put("group.initial.rebalance.delay.ms", "0");
+        // after a SIGKILL the restarted broker may register only once its old session has expired (default 9 s)
+        c.put("broker.session.timeout.ms", "3000");
+        c.put("broker.heartbeat.interval.ms", "1000");
         c.put("share.coordinator.state.topic.replication.factor", "1");
         c.put("share.coordinator.state.topic.min.isr", "1");
         StringBuilder sb = new StringBuilder();
