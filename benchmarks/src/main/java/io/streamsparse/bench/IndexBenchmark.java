@@ -115,28 +115,32 @@ public final class IndexBenchmark {
         EncodedDocument[] docs = data.docs();
         long[] gc0 = Measure.gcCounters();
         t = System.nanoTime();
-        onThread("build", () -> {
+        long buildCpu = onThread("build", () -> {
+            long c0 = Measure.threadCpuNanos();
             for (int d = 0; d < n; d++) {
                 index.upsert(d, ids[d], docs[d]);
             }
-            return null;
+            return Measure.threadCpuNanos() - c0;
         });
         double streamSeconds = seconds(t);
         long heapStreamed = Measure.usedHeapAfterGc() - heapBefore;
         IndexStats streamedStats = index.stats();
         t = System.nanoTime();
-        onThread("compact", () -> {
+        long compactCpu = onThread("compact", () -> {
+            long c0 = Measure.threadCpuNanos();
             index.compact();
-            return null;
+            return Measure.threadCpuNanos() - c0;
         });
         double compactSeconds = seconds(t);
         long[] gc1 = Measure.gcCounters();
         long heapIndex = Measure.usedHeapAfterGc() - heapBefore;
         IndexStats stats = index.stats();
         printf("%n## build%n");
-        printf("streamed upserts: %d docs in %.2f s = %.0f docs/s (%.0f postings/s)%n", n, streamSeconds,
-                n / streamSeconds, postings / streamSeconds);
-        printf("compact(): %.2f s; build total %.2f s; GC during build: %d collections, %d ms%n", compactSeconds,
+        printf("streamed upserts: %d docs in %.2f s = %.0f docs/s (%.0f postings/s); writer thread CPU %.2f s = "
+                        + "%.0f docs per CPU-second%n", n, streamSeconds, n / streamSeconds, postings / streamSeconds,
+                buildCpu / 1e9, n / (buildCpu / 1e9));
+        printf("compact(): %.2f s (calling thread CPU %.2f s; compact may use more threads); build total %.2f s; "
+                        + "GC during build: %d collections, %d ms%n", compactSeconds, compactCpu / 1e9,
                 streamSeconds + compactSeconds, gc1[0] - gc0[0], gc1[1] - gc0[1]);
         printf("%n## memory%n");
         printStats("streamed (before compact)", streamedStats, heapStreamed, postings);
@@ -176,25 +180,26 @@ public final class IndexBenchmark {
         // ---- operating point: recall and one-thread latency
         printf("%n## approximate search, one thread, knobs %s%n", o.knobs());
         Point main = onThread("latency", () -> measurePoint(index, approx, truth, o.passes(), o.warmupSeconds()));
-        printf("recall@%d %.4f; p50 %.1f us, p99 %.1f us, mean %.1f us; per query: %.0f docs scored, "
-                        + "%.0f blocks evaluated, %.0f skipped; %.0f B allocated; GC %d collections %d ms%n", k,
-                main.recall, main.p50, main.p99, main.mean, main.scored, main.evaluated, main.skipped,
-                main.allocatedPerQuery, main.gcCount, main.gcMillis);
+        printf("recall@%d %.4f; wall p50 %.1f us, p99 %.1f us, mean %.1f us; thread CPU p50 %.1f us, p99 %.1f us; "
+                        + "per query: %.0f docs scored, %.0f blocks evaluated, %.0f skipped; %.0f B allocated; "
+                        + "GC %d collections %d ms%n", k, main.recall, main.p50, main.p99, main.mean, main.cpuP50,
+                main.cpuP99, main.scored, main.evaluated, main.skipped, main.allocatedPerQuery, main.gcCount,
+                main.gcMillis);
 
         // ---- curve
         if (!o.curve().isEmpty()) {
             printf("%n## recall/latency curve (one thread, %d pass after a warm-up pass)%n", 1);
-            printf("| queryCut | heapFactor | recall@%d | p50 us | p99 us | docs scored | blocks evaluated "
-                    + "| blocks skipped |%n", k);
-            printf("|---:|---:|---:|---:|---:|---:|---:|---:|%n");
+            printf("| queryCut | heapFactor | recall@%d | p50 us | p99 us | CPU p50 us | docs scored "
+                    + "| blocks evaluated | blocks skipped |%n", k);
+            printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n");
             for (SearchKnobs kn : o.curve()) {
                 SearchRequest[] reqs = new SearchRequest[nq];
                 for (int i = 0; i < nq; i++) {
                     reqs[i] = approx[i].withKnobs(kn);
                 }
                 Point p = onThread("curve", () -> measurePoint(index, reqs, truth, 1, 0));
-                printf("| %d | %.2f | %.4f | %.1f | %.1f | %.0f | %.0f | %.0f |%n", kn.queryCut(), kn.heapFactor(),
-                        p.recall, p.p50, p.p99, p.scored, p.evaluated, p.skipped);
+                printf("| %d | %.2f | %.4f | %.1f | %.1f | %.1f | %.0f | %.0f | %.0f |%n", kn.queryCut(),
+                        kn.heapFactor(), p.recall, p.p50, p.p99, p.cpuP50, p.scored, p.evaluated, p.skipped);
             }
         }
 
@@ -233,8 +238,9 @@ public final class IndexBenchmark {
     }
 
     /** Recall and one-thread latency of one knob setting. */
-    private record Point(double recall, double p50, double p99, double mean, double scored, double evaluated,
-                         double skipped, double allocatedPerQuery, long gcCount, long gcMillis) {
+    private record Point(double recall, double p50, double p99, double mean, double cpuP50, double cpuP99,
+                         double scored, double evaluated, double skipped, double allocatedPerQuery, long gcCount,
+                         long gcMillis) {
     }
 
     private Point measurePoint(ShardIndex index, SearchRequest[] reqs, String[][] truth, int passes,
@@ -242,6 +248,7 @@ public final class IndexBenchmark {
         int nq = reqs.length;
         warmUp(index, reqs, warmupSeconds);
         long[] lat = new long[nq * passes];
+        long[] cpu = new long[nq * passes];
         String[][] found = new String[nq][];
         long scored = 0;
         long evaluated = 0;
@@ -251,9 +258,11 @@ public final class IndexBenchmark {
         int j = 0;
         for (int p = 0; p < passes; p++) {
             for (int i = 0; i < nq; i++) {
+                long c0 = Measure.threadCpuNanos();
                 long t0 = System.nanoTime();
                 SearchResult r = index.search(reqs[i]);
-                lat[j++] = System.nanoTime() - t0;
+                lat[j] = System.nanoTime() - t0;
+                cpu[j++] = Measure.threadCpuNanos() - c0;
                 if (p == 0) {
                     found[i] = topIds(r);
                     scored += r.scoredDocs();
@@ -272,7 +281,8 @@ public final class IndexBenchmark {
         }
         double recall = Measure.recall(found, truth, 0, nq);
         return new Point(recall, Measure.percentile(lat, j, 0.50) / 1e3, Measure.percentile(lat, j, 0.99) / 1e3,
-                sum / 1e3 / j, (double) scored / nq, (double) evaluated / nq, (double) skipped / nq,
+                sum / 1e3 / j, Measure.percentile(cpu, j, 0.50) / 1e3, Measure.percentile(cpu, j, 0.99) / 1e3,
+                (double) scored / nq, (double) evaluated / nq, (double) skipped / nq,
                 alloc0 < 0 ? Double.NaN : (double) alloc / j, gc1[0] - gc0[0], gc1[1] - gc0[1]);
     }
 
@@ -397,14 +407,17 @@ public final class IndexBenchmark {
             } while (System.nanoTime() < end);
             int passes = Math.max(1, Math.min(o.passes(), 2));
             long[] lat = new long[nq * passes];
+            long[] cpu = new long[nq * passes];
             int j = 0;
             long[] gc0 = Measure.gcCounters();
             long alloc0 = Measure.allocatedBytes();
             for (int p = 0; p < passes; p++) {
                 for (int i = 0; i < nq; i++) {
+                    long c0 = Measure.threadCpuNanos();
                     long t0 = System.nanoTime();
                     TopDocs td = lucene.search(qs[i], o.k());
-                    lat[j++] = System.nanoTime() - t0;
+                    lat[j] = System.nanoTime() - t0;
+                    cpu[j++] = Measure.threadCpuNanos() - c0;
                     if (p == 0) {
                         String[] f = new String[td.scoreDocs.length];
                         for (int h = 0; h < f.length; h++) {
@@ -419,8 +432,10 @@ public final class IndexBenchmark {
             long[] gc1 = Measure.gcCounters();
             double p50 = Measure.percentile(lat, j, 0.50) / 1e3;
             double p99 = Measure.percentile(lat, j, 0.99) / 1e3;
-            printf("one thread: p50 %.1f us, p99 %.1f us; %.0f B allocated/query; GC %d collections %d ms%n", p50,
-                    p99, alloc0 < 0 ? Double.NaN : (double) alloc / j, gc1[0] - gc0[0], gc1[1] - gc0[1]);
+            printf("one thread: wall p50 %.1f us, p99 %.1f us; thread CPU p50 %.1f us, p99 %.1f us; %.0f B "
+                            + "allocated/query; GC %d collections %d ms%n", p50, p99,
+                    Measure.percentile(cpu, j, 0.50) / 1e3, Measure.percentile(cpu, j, 0.99) / 1e3,
+                    alloc0 < 0 ? Double.NaN : (double) alloc / j, gc1[0] - gc0[0], gc1[1] - gc0[1]);
             printf("Lucene top-%d vs engine exact: recall %.4f (differences come from each side's weight "
                     + "quantization)%n", o.k(), Measure.recall(found, truth, 0, nq));
             return p50;
@@ -499,8 +514,9 @@ public final class IndexBenchmark {
         rethrow(failure.get());
         double ups = ops / elapsed;
         int c = latCount[0];
-        printf("%d upserts (%d new ids) in %.1f s = %.0f upserts/s on the writer thread; %.0f B allocated/upsert; "
-                        + "GC %d collections %d ms%n", ops, added, elapsed, ups,
+        printf("%d upserts (%d new ids) in %.1f s = %.0f upserts/s on the writer thread (thread CPU %.1f s = %.0f "
+                        + "upserts per CPU-second); %.0f B allocated/upsert; GC %d collections %d ms%n", ops, added,
+                elapsed, ups, w.cpuSeconds, ops / w.cpuSeconds,
                 alloc < 0 ? Double.NaN : (double) alloc / ops, gc1[0] - gc0[0], gc1[1] - gc0[1]);
         if (deferred) {
             printf("deferred re-blocking: maintain() every %d upserts re-blocked %d lists (time included)%n",
@@ -534,7 +550,8 @@ public final class IndexBenchmark {
     }
 
     /** What the update-phase writer did. */
-    private record WriterStats(long ops, long added, long maintained, double seconds, long allocated) {
+    private record WriterStats(long ops, long added, long maintained, double seconds, double cpuSeconds,
+                               long allocated) {
     }
 
     /**
@@ -552,6 +569,7 @@ public final class IndexBenchmark {
         boolean deferred = o.config().reblockMode() == IndexConfig.ReblockMode.DEFERRED;
         int maintainEvery = o.maintainEvery();
         long alloc0 = Measure.allocatedBytes();
+        long c0 = Measure.threadCpuNanos();
         long t0 = System.nanoTime();
         long deadline = t0 + (long) (o.updateSeconds() * 1e9);
         // invariant: ops upserts applied, offsets strictly increasing from the build's last offset
@@ -573,8 +591,9 @@ public final class IndexBenchmark {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuSeconds = (Measure.threadCpuNanos() - c0) / 1e9;
         long alloc = alloc0 < 0 ? -1 : Measure.allocatedBytes() - alloc0;
-        return new WriterStats(ops, added, maintained, seconds, alloc);
+        return new WriterStats(ops, added, maintained, seconds, cpuSeconds, alloc);
     }
 
     /**

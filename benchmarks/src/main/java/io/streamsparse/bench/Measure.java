@@ -69,6 +69,14 @@ final class Measure {
         return used;
     }
 
+    /**
+     * CPU time of the calling thread in nanoseconds (-1 where unsupported). Where other processes compete for the
+     * cores, wall time includes waiting for a core and CPU time does not; the report gives both.
+     */
+    static long threadCpuNanos() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
+    }
+
     /** Bytes allocated so far by the calling thread (-1 where the JVM cannot tell). */
     static long allocatedBytes() {
         try {
