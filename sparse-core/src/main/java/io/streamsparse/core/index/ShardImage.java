@@ -1,5 +1,6 @@
 package io.streamsparse.core.index;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +13,9 @@ import java.util.Map;
  * little-endian; weight = code × {@code scale[d]}. The arrays are owned by the image and must not be modified.
  * The constructor checks every invariant and throws {@link IllegalArgumentException} naming the first violation,
  * so an image read from untrusted bytes is safe to index.
+ *
+ * <p>{@code lists} holds the physical inverted lists (ascending terms, one per term that has one), or is null when
+ * the image carries documents only (snapshot format 1): then the lists are rebuilt from the documents on load.
  */
 public final class ShardImage {
 
@@ -25,9 +29,11 @@ public final class ShardImage {
     private final int[] terms;
     private final byte[] codes;
     private final float[] scale;
+    private final List<ListImage> lists;
 
     public ShardImage(IndexConfig config, long appliedOffset, String[] docIds, String[] titles, String[] snippets,
-                      Map<String, String>[] fields, int[] start, int[] terms, byte[] codes, float[] scale) {
+                      Map<String, String>[] fields, int[] start, int[] terms, byte[] codes, float[] scale,
+                      List<ListImage> lists) {
         if (config == null) {
             throw new IllegalArgumentException("config must not be null");
         }
@@ -72,6 +78,18 @@ public final class ShardImage {
                 }
             }
         }
+        if (lists != null) {
+            int prev = -1;
+            for (ListImage l : lists) {
+                l.validate(n, vocab);
+                if (l.term() <= prev) {
+                    throw new IllegalArgumentException("lists not in ascending term order at term " + l.term());
+                }
+                prev = l.term();
+            }
+            lists = List.copyOf(lists);
+        }
+        this.lists = lists;
         this.config = config;
         this.appliedOffset = appliedOffset;
         this.docIds = docIds;
@@ -126,5 +144,10 @@ public final class ShardImage {
 
     public float[] scale() {
         return scale;
+    }
+
+    /** The physical lists, or null when the image holds documents only. */
+    public List<ListImage> lists() {
+        return lists;
     }
 }

@@ -420,6 +420,17 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
             buildChunk(f, g, count, lo, hi, (int) sum);
             lo = hi;
         }
+        buildFields(g);
+        generation = g;
+        Arrays.fill(pendingFlag, false);
+        pendingHead = 0;
+        pendingN = 0;
+        publish();
+    }
+
+    /** Field bitmaps of every slot of the current forward index (all live) into {@code g}. */
+    private void buildFields(Generation g) {
+        ForwardIndex f = forward;
         HashMap<String, HashMap<String, RoaringBitmap>> fieldBits = new HashMap<>();
         for (int s = 0; s < f.slots; s++) {
             for (Map.Entry<String, String> e : f.meta[s].fields().entrySet()) {
@@ -431,11 +442,6 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
             bits.runOptimize();
             g.fields.putBase(field, value, bits);
         }));
-        generation = g;
-        Arrays.fill(pendingFlag, false);
-        pendingHead = 0;
-        pendingN = 0;
-        publish();
     }
 
     /** Gathers the postings of terms {@code [lo, hi)} (slot order) and builds their lists in parallel. */
@@ -516,7 +522,75 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
             at += len;
             start[++d] = at;
         }
-        return new ShardImage(config, v.appliedOffset, ids, titles, snippets, fields, start, terms, codes, scale);
+        return new ShardImage(config, v.appliedOffset, ids, titles, snippets, fields, start, terms, codes, scale,
+                listImages(v));
+    }
+
+    /**
+     * The lists in the image's dense numbering: dead postings dropped (blocks left empty disappear, summaries stay:
+     * still upper bounds), a dead centroid replaced by its block's first document. After {@link #compact()} nothing
+     * is dead, so this is the layout itself.
+     */
+    private List<ListImage> listImages(View v) {
+        int[] remap = new int[v.slotLimit];
+        int d = 0;
+        for (int s = 0; s < v.slotLimit; s++) {
+            remap[s] = v.visible(s) ? d++ : -1;
+        }
+        List<ListImage> out = new ArrayList<>();
+        AtomicReferenceArray<PostingList> lists = v.generation.lists;
+        for (int t = 0; t < lists.length(); t++) {
+            PostingList l = lists.get(t);
+            if (l == null) {
+                continue;
+            }
+            ListBuilder.IntBuf docs = new ListBuilder.IntBuf();
+            ListBuilder.IntBuf blockStart = new ListBuilder.IntBuf();
+            ListBuilder.IntBuf centroid = new ListBuilder.IntBuf();
+            ListBuilder.IntBuf sumStart = new ListBuilder.IntBuf();
+            ListBuilder.IntBuf sumTerms = new ListBuilder.IntBuf();
+            ListBuilder.ByteBuf sumCodes = new ListBuilder.ByteBuf();
+            ListBuilder.FloatBuf sumScale = new ListBuilder.FloatBuf();
+            blockStart.add(0);
+            sumStart.add(0);
+            for (int b = 0; b < l.blocks(); b++) {
+                int before = docs.size;
+                for (int i = l.blockStart[b]; i < l.blockStart[b + 1]; i++) {
+                    int s = l.docs[i];
+                    if (s < remap.length && remap[s] >= 0) {
+                        docs.add(remap[s]);
+                    }
+                }
+                if (docs.size == before) {
+                    continue;
+                }
+                blockStart.add(docs.size);
+                int c = l.centroid[b];
+                centroid.add(c < remap.length && remap[c] >= 0 ? remap[c] : docs.data[before]);
+                for (int i = l.sumStart[b]; i < l.sumStart[b + 1]; i++) {
+                    sumTerms.add(l.sumTerms[i]);
+                    sumCodes.add(l.sumCodes[i]);
+                }
+                sumStart.add(sumTerms.size);
+                sumScale.add(l.sumScale[b]);
+            }
+            ListBuilder.IntBuf tail = new ListBuilder.IntBuf();
+            int tn = l.count();
+            int[] ta = l.array();
+            for (int i = 0; i < tn; i++) {
+                int s = ta[i];
+                if (s < remap.length && remap[s] >= 0) {
+                    tail.add(remap[s]);
+                }
+            }
+            if (docs.size == 0 && tail.size == 0) {
+                continue;
+            }
+            out.add(new ListImage(t, l.minWeight, l.clusteredSize, l.churn, docs.toArray(), blockStart.toArray(),
+                    centroid.toArray(), sumStart.toArray(), sumTerms.toArray(), sumCodes.toArray(),
+                    sumScale.toArray(), tail.toArray()));
+        }
+        return out;
     }
 
     /** An index holding exactly the image's state (same slot order, same applied offset). */
@@ -538,7 +612,26 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
         }
         index.liveDocs = n;
         index.appliedOffset = image.appliedOffset();
-        index.rebuildAll();
+        if (image.lists() == null) {
+            index.rebuildAll();
+            return index;
+        }
+        Generation g = new Generation(config.vocabularySize());
+        for (ListImage l : image.lists()) {
+            PostingList list = new PostingList(l.term(), l.docs(), l.blockStart(), l.centroid(), l.sumStart(),
+                    l.sumTerms(), l.sumCodes(), l.sumScale(), l.minWeight(), l.clusteredSize(), l.churn(), config);
+            for (int s : l.tail()) {
+                list.append(s);
+            }
+            index.admitWeight[l.term()] = list.minWeight;
+            g.lists.set(l.term(), list);
+            if (list.drifted()) {
+                index.markPending(l.term());
+            }
+        }
+        index.buildFields(g);
+        index.generation = g;
+        index.publish();
         return index;
     }
 

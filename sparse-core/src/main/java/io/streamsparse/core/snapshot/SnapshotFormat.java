@@ -4,6 +4,22 @@ package io.streamsparse.core.snapshot;
  * The bytes of a shard snapshot. Written by {@link SnapshotWriter}, read by {@link SnapshotReader}; nothing else
  * reads or writes them.
  *
+ * <h2>Version 2 (current)</h2>
+ * Version 1 plus the physical inverted lists, so a restart loads them instead of re-clustering:
+ * <pre>
+ * snapshot  := magic="SSNP" version:u8=2 config appliedOffset:i64 docCount:varint doc{docCount} lists crc:u32
+ * lists     := listCount:varint list{listCount}                  (ascending terms)
+ * list      := termDelta:varint (term - previous list's term, the first from -1) minWeight:f32
+ *              clusteredSize:varint churn:varint blockCount:varint block{blockCount}
+ *              tailCount:varint tailDelta:varint{tailCount}       (tail documents ascending, the first from -1)
+ * block     := size:varint centroid:varint docDelta:varint{size}  (block documents ascending, the first from -1)
+ *              sumCount:varint sumTermDelta:varint{sumCount}      (summary terms ascending, the first from -1)
+ *              sumCode:u8{sumCount} sumScale:f32
+ * </pre>
+ * Documents in lists are numbers in the snapshot's document order. Dead postings are not written (a block left empty
+ * is dropped, a dead centroid is replaced by its block's first document); summaries are written as they are (still
+ * upper bounds). After {@code compact()} this is the index's exact layout, so equal content gives equal bytes.
+ *
  * <h2>Version 1</h2>
  * Fixed-width numbers are little-endian; {@code varint} is unsigned LEB128; {@code string} is
  * {@code byteLength:varint utf8Bytes}.
@@ -21,7 +37,8 @@ package io.streamsparse.core.snapshot;
  * </pre>
  * Documents appear in the index's slot order; after {@code compact()} that is doc-id order, so two compacted indexes
  * with equal content and config write equal bytes. Weights are the index's stored codes and per-document scale, so a
- * round trip loses nothing and re-quantizes nothing. The reader rebuilds the inverted lists from the documents.
+ * round trip loses nothing and re-quantizes nothing. Reading version 1 rebuilds the inverted lists from the
+ * documents (clustered as by {@code compact()}, over the snapshot's document order).
  * A reader checks the magic, the version, every length against the bytes left, and the CRC, and throws
  * {@link IllegalArgumentException} naming the problem.
  */
@@ -29,7 +46,8 @@ public final class SnapshotFormat {
 
     public static final byte[] MAGIC = {'S', 'S', 'N', 'P'};
     public static final byte VERSION_1 = 1;
-    public static final byte CURRENT_VERSION = VERSION_1;
+    public static final byte VERSION_2 = 2;
+    public static final byte CURRENT_VERSION = VERSION_2;
     /** Upper bound on a string's UTF-8 length a reader accepts. */
     public static final int MAX_STRING_BYTES = 1 << 24;
 

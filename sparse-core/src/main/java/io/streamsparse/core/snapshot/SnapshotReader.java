@@ -1,12 +1,15 @@
 package io.streamsparse.core.snapshot;
 
 import io.streamsparse.core.index.IndexConfig;
+import io.streamsparse.core.index.ListImage;
 import io.streamsparse.core.index.Quantization;
 import io.streamsparse.core.index.ShardImage;
 import io.streamsparse.core.index.ShardIndex;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,7 +37,7 @@ public final class SnapshotReader {
             throw new IllegalArgumentException("not a shard snapshot: magic " + Arrays.toString(magic));
         }
         int version = r.u8();
-        if (version != SnapshotFormat.VERSION_1) {
+        if (version != SnapshotFormat.VERSION_1 && version != SnapshotFormat.VERSION_2) {
             throw new IllegalArgumentException("unsupported snapshot version " + version);
         }
         IndexConfig config = readConfig(r);
@@ -99,6 +102,7 @@ public final class SnapshotReader {
             at += nnz;
             start[d + 1] = at;
         }
+        List<ListImage> lists = version >= SnapshotFormat.VERSION_2 ? readLists(r, n, config.vocabularySize()) : null;
         int expected = r.crcSoFar();
         int crc = r.i32();
         if (crc != expected) {
@@ -107,7 +111,102 @@ public final class SnapshotReader {
         }
         return new ShardImage(config, appliedOffset, Arrays.copyOf(ids, n), Arrays.copyOf(titles, n),
                 Arrays.copyOf(snippets, n), Arrays.copyOf(fields, n), Arrays.copyOf(start, n + 1),
-                Arrays.copyOf(terms, at), Arrays.copyOf(codes, at * codeBytes), Arrays.copyOf(scale, n));
+                Arrays.copyOf(terms, at), Arrays.copyOf(codes, at * codeBytes), Arrays.copyOf(scale, n), lists);
+    }
+
+    private static List<ListImage> readLists(LittleEndianIn r, int docCount, int vocab) throws IOException {
+        int count = r.varint();
+        if (count > vocab) {
+            throw new IllegalArgumentException(count + " lists for a vocabulary of " + vocab);
+        }
+        List<ListImage> lists = new ArrayList<>(count);
+        long term = -1;
+        for (int li = 0; li < count; li++) {
+            term += positive(r, "list term delta");
+            if (term >= vocab) {
+                throw new IllegalArgumentException("list term " + term + " outside the vocabulary of " + vocab);
+            }
+            float minWeight = r.f32();
+            int clusteredSize = r.varint();
+            int churn = r.varint();
+            int blocks = r.varint();
+            if (blocks > docCount) {
+                throw new IllegalArgumentException(blocks + " blocks for " + docCount + " documents in term " + term);
+            }
+            int[] blockStart = new int[blocks + 1];
+            int[] centroid = new int[blocks];
+            int[] sumStart = new int[blocks + 1];
+            float[] sumScale = new float[blocks];
+            IntList docs = new IntList();
+            IntList sumTerms = new IntList();
+            byte[] sumCodes = new byte[16];
+            for (int b = 0; b < blocks; b++) {
+                int size = r.varint();
+                if (size > docCount) {
+                    throw new IllegalArgumentException("block of " + size + " documents in term " + term);
+                }
+                centroid[b] = r.varint();
+                ascending(r, docs, size, docCount, "block document");
+                blockStart[b + 1] = docs.size;
+                int sums = r.varint();
+                if (sums > vocab) {
+                    throw new IllegalArgumentException("summary of " + sums + " terms in term " + term);
+                }
+                ascending(r, sumTerms, sums, vocab, "summary term");
+                if (sumTerms.size > sumCodes.length) {
+                    sumCodes = Arrays.copyOf(sumCodes, Math.max(sumTerms.size, sumCodes.length * 2));
+                }
+                r.bytes(sumCodes, sumStart[b], sums);
+                sumStart[b + 1] = sumTerms.size;
+                sumScale[b] = r.f32();
+            }
+            int tailCount = r.varint();
+            if (tailCount > docCount) {
+                throw new IllegalArgumentException("tail of " + tailCount + " documents in term " + term);
+            }
+            IntList tail = new IntList();
+            ascending(r, tail, tailCount, docCount, "tail document");
+            lists.add(new ListImage((int) term, minWeight, clusteredSize, churn, docs.toArray(), blockStart, centroid,
+                    sumStart, sumTerms.toArray(), Arrays.copyOf(sumCodes, sumTerms.size), sumScale, tail.toArray()));
+        }
+        return lists;
+    }
+
+    private static int positive(LittleEndianIn r, String what) throws IOException {
+        int v = r.varint();
+        if (v <= 0) {
+            throw new IllegalArgumentException(what + " must be > 0, was " + v);
+        }
+        return v;
+    }
+
+    /** Reads {@code n} strictly ascending values below {@code limit} (deltas, the first from -1). */
+    private static void ascending(LittleEndianIn r, IntList out, int n, int limit, String what) throws IOException {
+        long prev = -1;
+        for (int i = 0; i < n; i++) {
+            prev += positive(r, what + " delta");
+            if (prev >= limit) {
+                throw new IllegalArgumentException(what + " " + prev + " not below " + limit);
+            }
+            out.add((int) prev);
+        }
+    }
+
+    /** Growable int array. */
+    private static final class IntList {
+        int[] data = new int[16];
+        int size;
+
+        void add(int v) {
+            if (size == data.length) {
+                data = Arrays.copyOf(data, size * 2);
+            }
+            data[size++] = v;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(data, size);
+        }
     }
 
     static IndexConfig readConfig(LittleEndianIn r) throws IOException {

@@ -1,10 +1,12 @@
 package io.streamsparse.core.snapshot;
 
 import io.streamsparse.core.index.IndexConfig;
+import io.streamsparse.core.index.ListImage;
 import io.streamsparse.core.index.ShardImage;
 import io.streamsparse.core.index.ShardIndex;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,9 +23,17 @@ public final class SnapshotWriter {
     }
 
     public static void write(ShardImage image, OutputStream out) throws IOException {
+        write(image, out, SnapshotFormat.CURRENT_VERSION);
+    }
+
+    /** Writes an older version too (tests keep old versions readable); version 1 drops the lists. */
+    static void write(ShardImage image, OutputStream out, int version) throws IOException {
+        if (version != SnapshotFormat.VERSION_1 && version != SnapshotFormat.VERSION_2) {
+            throw new IllegalArgumentException("cannot write snapshot version " + version);
+        }
         LittleEndianOut w = new LittleEndianOut(out);
         w.bytes(SnapshotFormat.MAGIC, 0, SnapshotFormat.MAGIC.length);
-        w.u8(SnapshotFormat.CURRENT_VERSION);
+        w.u8(version);
         writeConfig(w, image.config());
         w.i64(image.appliedOffset());
         int n = image.docCount();
@@ -53,7 +63,52 @@ public final class SnapshotWriter {
             w.f32(image.scale()[d]);
             w.bytes(codes, from * codeBytes, (to - from) * codeBytes);
         }
+        if (version >= SnapshotFormat.VERSION_2) {
+            List<ListImage> lists = image.lists();
+            if (lists == null) {
+                throw new IllegalArgumentException("image has no lists; only version 1 can be written");
+            }
+            writeLists(w, lists);
+        }
         w.finishWithCrc();
+    }
+
+    private static void writeLists(LittleEndianOut w, List<ListImage> lists) throws IOException {
+        w.varint(lists.size());
+        int prevTerm = -1;
+        for (ListImage l : lists) {
+            w.varint(l.term() - prevTerm);
+            prevTerm = l.term();
+            w.f32(l.minWeight());
+            w.varint(l.clusteredSize());
+            w.varint(l.churn());
+            int blocks = l.centroid().length;
+            w.varint(blocks);
+            for (int b = 0; b < blocks; b++) {
+                int from = l.blockStart()[b];
+                int to = l.blockStart()[b + 1];
+                w.varint(to - from);
+                w.varint(l.centroid()[b]);
+                ascending(w, l.docs(), from, to);
+                int sFrom = l.sumStart()[b];
+                int sTo = l.sumStart()[b + 1];
+                w.varint(sTo - sFrom);
+                ascending(w, l.sumTerms(), sFrom, sTo);
+                w.bytes(l.sumCodes(), sFrom, sTo - sFrom);
+                w.f32(l.sumScale()[b]);
+            }
+            w.varint(l.tail().length);
+            ascending(w, l.tail(), 0, l.tail().length);
+        }
+    }
+
+    /** Strictly ascending non-negative ints as deltas, the first from -1. */
+    private static void ascending(LittleEndianOut w, int[] a, int from, int to) throws IOException {
+        int prev = -1;
+        for (int i = from; i < to; i++) {
+            w.varint(a[i] - prev);
+            prev = a[i];
+        }
     }
 
     static void writeConfig(LittleEndianOut w, IndexConfig c) throws IOException {

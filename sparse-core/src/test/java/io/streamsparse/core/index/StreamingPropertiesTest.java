@@ -144,6 +144,14 @@ class StreamingPropertiesTest {
         ShardIndex restored = restore(checkpoint);
         assertEquals(checkpointOffset, restored.appliedOffset());
         assertArrayEquals(fromZero.contentDigest(), restored.contentDigest());
+        assertSummariesBoundLiveContent(restored);
+        // the snapshot keeps the physical lists (dead postings aside), so even approximate answers are the same
+        SplittableRandom qr = new SplittableRandom(seed ^ 77);
+        for (int i = 0; i < 10; i++) {
+            SearchRequest approx = SearchRequest.approximate(RandomStreams.randomQuery(qr, vocab, maxNnz), 10)
+                    .withKnobs(SearchKnobs.defaults().withQueryCut(3).withHeapFactor(1.1f));
+            assertEquals(fromZero.search(approx).hits(), restored.search(approx).hits(), "approximate after restore");
+        }
         for (Op op : ops) {
             boolean fresh = op.offset() > checkpointOffset && op.offset() > restored.appliedOffset();
             boolean changed = op.doc() != null ? restored.upsert(op.offset(), op.docId(), op.doc())
