@@ -64,7 +64,8 @@ public record IndexConfig(int vocabularySize, int blockSize, int pruneLambda, fl
             throw new IllegalArgumentException("quantization must not be null");
         }
         if (!(reblockTailFraction > 0f) || Float.isInfinite(reblockTailFraction)) {
-            throw new IllegalArgumentException("reblockTailFraction must be finite and > 0, was " + reblockTailFraction);
+            throw new IllegalArgumentException("reblockTailFraction must be finite and > 0, was "
+                    + reblockTailFraction);
         }
         if (reblockMinTail < 0) {
             throw new IllegalArgumentException("reblockMinTail must be >= 0, was " + reblockMinTail);
@@ -86,32 +87,38 @@ public record IndexConfig(int vocabularySize, int blockSize, int pruneLambda, fl
 
     public IndexConfig withVocabularySize(int v) {
         return new IndexConfig(v, blockSize, pruneLambda, summaryAlpha, summaryMaxTerms,
-                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, reblockMode, clusteringTerms, seed);
+                quantization, reblockTailFraction, reblockMinTail,
+                reblockDeadFraction, reblockMode, clusteringTerms, seed);
     }
 
     public IndexConfig withBlockSize(int v) {
         return new IndexConfig(vocabularySize, v, pruneLambda, summaryAlpha, summaryMaxTerms,
-                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, reblockMode, clusteringTerms, seed);
+                quantization, reblockTailFraction, reblockMinTail,
+                reblockDeadFraction, reblockMode, clusteringTerms, seed);
     }
 
     public IndexConfig withPruneLambda(int v) {
         return new IndexConfig(vocabularySize, blockSize, v, summaryAlpha, summaryMaxTerms,
-                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, reblockMode, clusteringTerms, seed);
+                quantization, reblockTailFraction, reblockMinTail,
+                reblockDeadFraction, reblockMode, clusteringTerms, seed);
     }
 
     public IndexConfig withSummaryAlpha(float v) {
         return new IndexConfig(vocabularySize, blockSize, pruneLambda, v, summaryMaxTerms,
-                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, reblockMode, clusteringTerms, seed);
+                quantization, reblockTailFraction, reblockMinTail,
+                reblockDeadFraction, reblockMode, clusteringTerms, seed);
     }
 
     public IndexConfig withSummaryMaxTerms(int v) {
         return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, v,
-                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, reblockMode, clusteringTerms, seed);
+                quantization, reblockTailFraction, reblockMinTail,
+                reblockDeadFraction, reblockMode, clusteringTerms, seed);
     }
 
     public IndexConfig withQuantization(Quantization v) {
         return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, summaryMaxTerms,
-                v, reblockTailFraction, reblockMinTail, reblockDeadFraction, reblockMode, clusteringTerms, seed);
+                v, reblockTailFraction, reblockMinTail,
+                reblockDeadFraction, reblockMode, clusteringTerms, seed);
     }
 
     public IndexConfig withClusteringTerms(int v) {
@@ -121,7 +128,8 @@ public record IndexConfig(int vocabularySize, int blockSize, int pruneLambda, fl
 
     public IndexConfig withSeed(long v) {
         return new IndexConfig(vocabularySize, blockSize, pruneLambda, summaryAlpha, summaryMaxTerms,
-                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, reblockMode, clusteringTerms, v);
+                quantization, reblockTailFraction, reblockMinTail, reblockDeadFraction, reblockMode, clusteringTerms,
+                v);
     }
 
     public IndexConfig withReblockMode(ReblockMode v) {

@@ -4,7 +4,8 @@ package io.streamsparse.core.index;
  * A point-in-time summary of a shard index (read from the last published state; cheap, no scan).
  *
  * @param liveDocs             documents visible to searches
- * @param slots                document slots in use, live or dead (dead ones are reclaimed by {@link ShardIndex#compact()})
+ * @param slots                document slots in use, live or dead (dead ones are reclaimed by
+ *                             {@link ShardIndex#compact()})
  * @param forwardPostings      (term, weight) entries of the forward index, live documents only
  * @param listPostings         postings held by the inverted lists (blocked parts and tails, dead ones included)
  * @param blocks               blocks over all inverted lists

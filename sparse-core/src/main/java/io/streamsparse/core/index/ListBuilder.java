@@ -283,8 +283,8 @@ final class ListBuilder {
     }
 
     /**
-     * Prunes the blocks in the output buffers (a merged list grown past λ) back to the λ heaviest postings; blocks keep
-     * their summaries (removing documents keeps them upper bounds) and empty blocks disappear.
+     * Prunes the blocks in the output buffers (a merged list grown past λ) back to the λ heaviest postings; blocks
+     * keep their summaries (removing documents keeps them upper bounds) and empty blocks disappear.
      */
     private PostingList pruneBlocks(PostingList old, ForwardIndex f, float minW, int churn) {
         int term = old.term;

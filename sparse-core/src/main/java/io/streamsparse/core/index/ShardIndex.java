@@ -33,7 +33,8 @@ import org.roaringbitmap.RoaringBitmap;
  *       per-term document frequencies) equals {@link #build} of each document's latest version, and exact results
  *       are identical. After {@link #compact()} the physical layout and snapshot bytes are identical too.</li>
  *   <li><b>P2</b> An operation whose offset is {@code <= appliedOffset()} changes nothing and returns false.</li>
- *   <li><b>P3</b> An upsert or delete costs O(nnz(old) + nnz(new)) amortized, plus re-blocking of lists it drifted.</li>
+ *   <li><b>P3</b> An upsert or delete costs O(nnz(old) + nnz(new)) amortized, plus re-blocking of the lists it
+ *       drifted.</li>
  *   <li><b>P4</b> Snapshot at offset o + replay from o equals replay from 0.</li>
  * </ul>
  * Stored weights are quantized per document ({@link Quantization}); "exact" means exact over the stored weights.

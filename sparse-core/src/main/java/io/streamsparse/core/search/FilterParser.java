@@ -3,7 +3,10 @@ package io.streamsparse.core.search;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Recursive-descent parser over the grammar in {@link Filter}'s javadoc; {@code pos} always points at the next unread char. */
+/**
+ * Recursive-descent parser over the grammar in {@link Filter}'s javadoc; {@code pos} always points at the next unread
+ * char.
+ */
 final class FilterParser {
     private final String s;
     private int pos;

@@ -228,7 +228,8 @@ public final class SnapshotReader {
         }
         int clusteringTerms = r.i32();
         long seed = r.i64();
-        return new IndexConfig(vocab, blockSize, lambda, alpha, summaryMaxTerms, Quantization.values()[q], tailFraction, minTail,
+        return new IndexConfig(vocab, blockSize, lambda, alpha, summaryMaxTerms, Quantization.values()[q],
+                tailFraction, minTail,
                 deadFraction, IndexConfig.ReblockMode.values()[mode], clusteringTerms, seed);
     }
 }

@@ -87,7 +87,8 @@ final class RandomStreams {
     }
 
     /** Applies the ops; returns the reference state Latest(S) (docs by id) and checks P2's return values. */
-    static TreeMap<String, EncodedDocument> apply(ShardIndex index, List<Op> ops, TreeMap<String, EncodedDocument> latest,
+    static TreeMap<String, EncodedDocument> apply(ShardIndex index, List<Op> ops,
+                                                  TreeMap<String, EncodedDocument> latest,
                                                   long[] appliedHolder) {
         for (Op op : ops) {
             boolean fresh = op.offset() > appliedHolder[0];
