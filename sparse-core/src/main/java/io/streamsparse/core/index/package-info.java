@@ -19,11 +19,12 @@
  *       snapshot stores.</li>
  * </ul>
  *
- * <h2>Costs measured (synthetic SPLADE-like data, 1M documents, one H200-host core, 2026-11-28)</h2>
- * Defaults (λ 1000, blocks of 16, 32 summary terms): lists take 0.57× the forward index's bytes; exact search
- * 320 ms; approximate cut 10 / heap factor 0.8 recall@10 0.956 at p50 424 µs (cut 12: 0.972 at 461 µs); upserts
- * with inline re-blocking about 26k/s while a reader queries, 111k/s with deferred re-blocking (then
- * {@code compact()}); batch build 15 s on 16 threads. Numbers from a quiet machine; the benchmark module measures
- * the 2-core target.
+ * <h2>Costs measured (synthetic SPLADE-like data, 1M documents, a quiet 16-core host, 2026-11-28)</h2>
+ * Defaults (λ 1000, blocks of 16, 32 summary terms): lists take 0.57× the forward index's bytes (5.7 B per forward
+ * posting, 3.3 B of lists per forward posting); exact search 320-370 ms on one thread; approximate (one thread)
+ * queryCut 10 / heapFactor 0.8: recall@10 0.956 at p50 424-610 µs across runs, queryCut 12 / 0.8: 0.972 at
+ * 461-561 µs. Upserts (half re-upserts) with inline re-blocking about 25k/s while a reader queries; streamed with
+ * deferred re-blocking 104k/s, then {@code compact()} 16 s on 16 threads (batch build 15-20 s). Snapshot of 1M
+ * documents: 605 MB, written in 6 s, read in 10 s. The benchmark module measures the 2-core target.
  */
 package io.streamsparse.core.index;
