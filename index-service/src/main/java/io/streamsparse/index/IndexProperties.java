@@ -17,6 +17,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param snapshotInterval      ... or when it has changed and its newest snapshot is this old
  * @param snapshotRetain        snapshots kept per shard (older ones are deleted after a successful write)
  * @param snapshotOnShutdown    snapshot changed shards on a clean shutdown
+ * @param maintainListsPerBatch  drifted inverted lists re-blocked after each applied batch (the engine runs in
+ *                       deferred re-blocking mode: an upsert costs O(nnz) and re-blocking happens between polls;
+ *                       when idle, and before a shard first reports ready, everything pending is re-blocked)
  * @param maxK           largest k a search may ask for
  * @param maxQueryTerms  largest number of non-zeros in a query vector
  * @param maxBodyBytes   largest accepted request body
@@ -30,6 +33,7 @@ public record IndexProperties(
         @DefaultValue("5m") Duration snapshotInterval,
         @DefaultValue("2") int snapshotRetain,
         @DefaultValue("true") boolean snapshotOnShutdown,
+        @DefaultValue("256") int maintainListsPerBatch,
         @DefaultValue("1000") int maxK,
         @DefaultValue("1024") int maxQueryTerms,
         @DefaultValue("262144") int maxBodyBytes) {
@@ -49,6 +53,9 @@ public record IndexProperties(
         if (snapshotEveryUpdates < 1 || snapshotRetain < 1 || snapshotInterval.isNegative()) {
             throw new IllegalArgumentException("snapshot policy must be positive: every-updates="
                     + snapshotEveryUpdates + " retain=" + snapshotRetain + " interval=" + snapshotInterval);
+        }
+        if (maintainListsPerBatch < 0) {
+            throw new IllegalArgumentException("maintain-lists-per-batch must be >= 0, was " + maintainListsPerBatch);
         }
         if (maxK < 1 || maxQueryTerms < 1 || maxBodyBytes < 1024) {
             throw new IllegalArgumentException("limits must be positive (maxBodyBytes >= 1024): maxK=" + maxK

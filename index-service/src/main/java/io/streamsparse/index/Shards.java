@@ -43,6 +43,9 @@ public class Shards {
 
     private static final Logger log = LoggerFactory.getLogger(Shards.class);
 
+    /** Deferred re-blocking: upserts stay O(nnz) on the consumer thread; re-blocking runs between polls. */
+    static final IndexConfig ENGINE_CONFIG = IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.DEFERRED);
+
     /** Mutable per-shard bookkeeping; fields are touched by the consumer thread unless volatile. */
     static final class Shard {
         final int id;
@@ -98,7 +101,7 @@ public class Shards {
                 log.info("Shard {}: restored {} documents at offset {} from {} in {} ms", p, index.liveDocuments(),
                         index.appliedOffset(), loaded.file(), (System.nanoTime() - started) / 1_000_000);
             } else {
-                index = new ShardIndex(IndexConfig.defaults());
+                index = new ShardIndex(ENGINE_CONFIG);
                 log.info("Shard {}: no usable snapshot in {}; replaying from the start", p, store.directory());
             }
             Shard shard = new Shard(p, index, store, lastSnapshot);
@@ -180,10 +183,11 @@ public class Shards {
     }
 
     /**
-     * Consumer thread, after each batch and when idle: updates lag and catch-up state, and starts a snapshot of any
-     * shard whose policy says it is due.
+     * Consumer thread, after each batch ({@code idle == false}) and when idle: re-blocks drifted lists (a bounded
+     * number after a batch, all of them when idle or on first catching up), updates lag and catch-up state, and
+     * starts a snapshot of any shard whose policy says it is due.
      */
-    void afterBatch(Consumer<?, ?> consumer) {
+    void afterBatch(Consumer<?, ?> consumer, boolean idle) {
         long now = System.currentTimeMillis();
         for (TopicPartition tp : consumer.assignment()) {
             Shard shard = byId.get(tp.partition());
@@ -194,7 +198,10 @@ public class Shards {
             if (lag.isPresent()) {
                 shard.lag = lag.getAsLong();
             }
-            if (!shard.caughtUp && consumer.position(tp) >= catchUpTargets.getOrDefault(tp.partition(), 0L)) {
+            boolean catchingUp = !shard.caughtUp
+                    && consumer.position(tp) >= catchUpTargets.getOrDefault(tp.partition(), 0L);
+            shard.index.maintain(idle || catchingUp ? Integer.MAX_VALUE : properties.maintainListsPerBatch());
+            if (catchingUp) {
                 shard.caughtUp = true;
                 log.info("Shard {} caught up at offset {}", shard.id, shard.index.appliedOffset());
             }

@@ -94,11 +94,11 @@ public class VectorListener implements ConsumerSeekAware {
                         + "@" + record.offset() + ": " + e.getMessage(), e, i);
             }
         }
-        shards.afterBatch(consumer);
+        shards.afterBatch(consumer, false);
     }
 
     @EventListener(condition = "event.listenerId.startsWith('index-service')")
     public void onIdle(ListenerContainerIdleEvent event) {
-        shards.afterBatch(event.getConsumer());
+        shards.afterBatch(event.getConsumer(), true);
     }
 }
