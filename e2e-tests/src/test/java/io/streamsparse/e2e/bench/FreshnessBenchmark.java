@@ -1,0 +1,154 @@
+package io.streamsparse.e2e.bench;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.streamsparse.core.synthetic.SyntheticCorpus;
+import io.streamsparse.core.vector.SparseVectorCodec;
+import io.streamsparse.index.IndexServiceApplication;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * Freshness of one index shard under a steady update stream: an in-process KRaft broker, the index service
+ * ({@link IndexServiceApplication#builder()}) owning one partition, and a producer writing SPLADE-like synthetic
+ * vectors ({@link SyntheticCorpus}, re-upserting a pool of ids) at a fixed rate. The service's own
+ * {@code streamsparse.index.freshness} timer (Kafka record timestamp → applied and visible to searches) is read from
+ * its registry: the histogram's counts over the measured window (after a warm-up) give p50/p99, reported as the
+ * upper edge of the histogram bucket that holds the percentile.
+ *
+ * <p>Run (after {@code mvn -B -DskipTests install}): {@code mvn -B -pl e2e-tests exec:java
+ * -Dexec.classpathScope=test -Dexec.mainClass=io.streamsparse.e2e.bench.FreshnessBenchmark
+ * -Dexec.args="--rate 10000 --seconds 30"}. Ends with {@code RESULT freshness rate=.. achieved=.. p50_ms=..
+ * p99_ms=.. max_ms=.. updates=..}.
+ */
+public final class FreshnessBenchmark {
+
+    private FreshnessBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rate = 10_000;
+        int seconds = 30;
+        int warmupSeconds = 10;
+        int idPool = 200_000;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rate" -> rate = Integer.parseInt(args[++i]);
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(args[++i]);
+                case "--ids" -> idPool = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (usage: --rate N --seconds S --warmup-seconds S --ids N)");
+            }
+        }
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.brokerProperties(Map.of("auto.create.topics.enable", "false"));
+        broker.afterPropertiesSet();
+        Properties admin = new Properties();
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+        try (Admin a = Admin.create(admin)) {
+            a.createTopics(List.of(new NewTopic("sparse-vectors", 1, (short) 1)
+                    .configs(Map.of("cleanup.policy", "compact")), new NewTopic("sparse-vectors.DLT", 1, (short) 1)))
+                    .all().get();
+        }
+        Path snapshots = Files.createTempDirectory("freshness-snapshots");
+        ConfigurableApplicationContext index = IndexServiceApplication.builder().run("--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+                "--streamsparse.index.partitions=0", "--streamsparse.index.snapshot-dir=" + snapshots,
+                "--logging.level.root=WARN");
+        ApplicationAvailability availability = index.getBean(ApplicationAvailability.class);
+        while (availability.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC) {
+            Thread.sleep(100);
+        }
+        Timer freshness = index.getBean(MeterRegistry.class).get("streamsparse.index.freshness").timer();
+
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        SyntheticCorpus corpus = new SyntheticCorpus(7);
+        int total = rate * (warmupSeconds + seconds);
+        System.out.printf("freshness: %,d updates/s for %d s (+%d s warm-up) over %,d ids, load average %.1f%n",
+                rate, seconds, warmupSeconds, idPool,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        byte[][] values = new byte[Math.min(total, 50_000)][];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = SparseVectorCodec.encode(corpus.document(i));
+        }
+        HistogramSnapshot before = null;
+        long measuredStart = 0;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+            long start = System.nanoTime();
+            for (int i = 0; i < total; i++) {
+                long due = start + (long) (i * 1e9 / rate);
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    if (wait > 200_000) {
+                        Thread.sleep(0, 100_000);
+                    } else {
+                        Thread.onSpinWait();
+                    }
+                }
+                if (i == rate * warmupSeconds) {
+                    before = freshness.takeSnapshot();
+                    measuredStart = System.nanoTime();
+                }
+                producer.send(new ProducerRecord<>("sparse-vectors", 0, corpus.docId(i % idPool),
+                        values[i % values.length]));
+            }
+            producer.flush();
+        }
+        long measuredNanos = System.nanoTime() - measuredStart;
+        long expected = total;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (freshness.count() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        HistogramSnapshot after = freshness.takeSnapshot();
+        long updates = after.count() - before.count();
+        double achieved = (rate * seconds) / (measuredNanos / 1e9);
+        double p50 = percentileMillis(before, after, 0.50);
+        double p99 = percentileMillis(before, after, 0.99);
+        System.out.printf("measured %,d updates; p50 <= %.1f ms, p99 <= %.1f ms, max %.1f ms (since start)%n",
+                updates, p50, p99, after.max(TimeUnit.MILLISECONDS));
+        System.out.printf("RESULT freshness rate=%d achieved=%.0f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f updates=%d%n",
+                rate, achieved, p50, p99, after.max(TimeUnit.MILLISECONDS), updates);
+        index.close();
+        broker.destroy();
+        System.exit(0);
+    }
+
+    /** Upper bucket edge (ms) holding quantile {@code q} of the observations between two snapshots. */
+    static double percentileMillis(HistogramSnapshot before, HistogramSnapshot after, double q) {
+        CountAtBucket[] b = before.histogramCounts();
+        CountAtBucket[] a = after.histogramCounts();
+        double n = after.count() - before.count();
+        for (int i = 0; i < a.length; i++) {
+            double cumulative = a[i].count() - (i < b.length ? b[i].count() : 0);
+            if (cumulative >= q * n) {
+                return a[i].bucket(TimeUnit.MILLISECONDS);
+            }
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+}
