@@ -17,9 +17,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param snapshotInterval      ... or when it has changed and its newest snapshot is this old
  * @param snapshotRetain        snapshots kept per shard (older ones are deleted after a successful write)
  * @param snapshotOnShutdown    snapshot changed shards on a clean shutdown
- * @param maintainListsPerBatch  drifted inverted lists re-blocked after each applied batch (the engine runs in
- *                       deferred re-blocking mode: an upsert costs O(nnz) and re-blocking happens between polls;
- *                       when idle, and before a shard first reports ready, everything pending is re-blocked)
+ * @param maintainBudget time the consumer thread may spend re-blocking drifted inverted lists after each applied
+ *                       batch (the engine runs in deferred re-blocking mode: an upsert costs O(nnz) and re-blocking
+ *                       happens between polls, bounded so that it never starves applying updates; when idle, and
+ *                       before a shard first reports ready, everything pending is re-blocked)
  * @param maxK           largest k a search may ask for
  * @param maxQueryTerms  largest number of non-zeros in a query vector
  * @param maxBodyBytes   largest accepted request body
@@ -33,7 +34,7 @@ public record IndexProperties(
         @DefaultValue("5m") Duration snapshotInterval,
         @DefaultValue("2") int snapshotRetain,
         @DefaultValue("true") boolean snapshotOnShutdown,
-        @DefaultValue("256") int maintainListsPerBatch,
+        @DefaultValue("50ms") Duration maintainBudget,
         @DefaultValue("1000") int maxK,
         @DefaultValue("1024") int maxQueryTerms,
         @DefaultValue("262144") int maxBodyBytes) {
@@ -54,8 +55,8 @@ public record IndexProperties(
             throw new IllegalArgumentException("snapshot policy must be positive: every-updates="
                     + snapshotEveryUpdates + " retain=" + snapshotRetain + " interval=" + snapshotInterval);
         }
-        if (maintainListsPerBatch < 0) {
-            throw new IllegalArgumentException("maintain-lists-per-batch must be >= 0, was " + maintainListsPerBatch);
+        if (maintainBudget.isNegative()) {
+            throw new IllegalArgumentException("maintain-budget must be >= 0, was " + maintainBudget);
         }
         if (maxK < 1 || maxQueryTerms < 1 || maxBodyBytes < 1024) {
             throw new IllegalArgumentException("limits must be positive (maxBodyBytes >= 1024): maxK=" + maxK

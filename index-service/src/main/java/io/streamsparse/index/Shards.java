@@ -44,6 +44,9 @@ public class Shards {
     private static final Logger log = LoggerFactory.getLogger(Shards.class);
 
     /** Deferred re-blocking: upserts stay O(nnz) on the consumer thread; re-blocking runs between polls. */
+    /** Lists re-blocked between two checks of the maintenance time budget. */
+    static final int MAINTAIN_STEP_LISTS = 4;
+
     static final IndexConfig ENGINE_CONFIG = IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.DEFERRED);
 
     /** Mutable per-shard bookkeeping; fields are touched by the consumer thread unless volatile. */
@@ -183,8 +186,8 @@ public class Shards {
     }
 
     /**
-     * Consumer thread, after each batch ({@code idle == false}) and when idle: re-blocks drifted lists (a bounded
-     * number after a batch, all of them when idle or on first catching up), updates lag and catch-up state, and
+     * Consumer thread, after each batch ({@code idle == false}) and when idle: re-blocks drifted lists (within the
+     * maintenance budget after a batch, all of them when idle or on first catching up), updates lag and catch-up state, and
      * starts a snapshot of any shard whose policy says it is due.
      */
     void afterBatch(Consumer<?, ?> consumer, boolean idle) {
@@ -200,7 +203,11 @@ public class Shards {
             }
             boolean catchingUp = !shard.caughtUp
                     && consumer.position(tp) >= catchUpTargets.getOrDefault(tp.partition(), 0L);
-            shard.index.maintain(idle || catchingUp ? Integer.MAX_VALUE : properties.maintainListsPerBatch());
+            if (idle || catchingUp) {
+                shard.index.maintain(Integer.MAX_VALUE);
+            } else {
+                maintainWithin(shard.index, properties.maintainBudget().toNanos());
+            }
             if (catchingUp) {
                 shard.caughtUp = true;
                 log.info("Shard {} caught up at offset {}", shard.id, shard.index.appliedOffset());
@@ -217,6 +224,14 @@ public class Shards {
         if (!ready && byId.values().stream().allMatch(s -> s.caughtUp)) {
             ready = true;
             AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
+        }
+    }
+
+    /** Re-blocks pending lists a few at a time until none is left or {@code budgetNanos} is spent. */
+    private static void maintainWithin(ShardIndex index, long budgetNanos) {
+        long start = System.nanoTime();
+        while (index.pendingReblocks() > 0 && System.nanoTime() - start < budgetNanos) {
+            index.maintain(MAINTAIN_STEP_LISTS);
         }
     }
 
