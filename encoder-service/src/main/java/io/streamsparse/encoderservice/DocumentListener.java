@@ -27,6 +27,10 @@ import org.springframework.stereotype.Component;
  * order, a vector, a tombstone or a dead letter for every record. Runs inside the container's Kafka transaction
  * (read → encode → write once): the outputs and the consumed offsets commit together or not at all.
  *
+ * <p>Every send comes after the whole batch is encoded. The broker starts a transaction's clock
+ * ({@code transaction.timeout.ms}) at its first send, so that timeout bounds only send + commit, never the
+ * encoding, however large the poll ({@code max-poll-records}: larger polls pad less, see encoder-service.yml).
+ *
  * <p>Invalid documents are expected input, not failures: they are routed to the dead-letter topic here, with the
  * reason in the {@code kafka_dlt-exception-message} header (the same headers Spring's
  * {@code DeadLetterPublishingRecoverer} writes for the failures it handles).
