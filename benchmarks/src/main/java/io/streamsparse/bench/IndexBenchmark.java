@@ -206,7 +206,9 @@ public final class IndexBenchmark {
         // ---- two-thread throughput
         double qps2 = throughput(index, approx, 2, o.measureSeconds());
         printf("%n## throughput%n");
-        printf("QPS on 2 threads: %.0f (%.1f s)%n", qps2, o.measureSeconds());
+        printf("QPS on 2 threads: %.0f (%.1f s); the two threads got %.1f CPU-seconds of %.1f, i.e. %.0f queries per "
+                        + "CPU-second%n", qps2, o.measureSeconds(), lastThroughputCpuSeconds, 2 * o.measureSeconds(),
+                qps2 * o.measureSeconds() / lastThroughputCpuSeconds);
 
         // ---- Lucene baseline over the same vectors
         double luceneP50 = Double.NaN;
@@ -338,6 +340,7 @@ public final class IndexBenchmark {
             throws InterruptedException {
         warmUp(index, reqs, Math.min(o.warmupSeconds(), 2));
         AtomicLong done = new AtomicLong();
+        AtomicLong cpuNanos = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> workers = new ArrayList<>();
@@ -347,6 +350,7 @@ public final class IndexBenchmark {
             Thread th = new Thread(() -> {
                 try {
                     start.await();
+                    long c0 = Measure.threadCpuNanos();
                     long count = 0;
                     long local = 0;
                     int i = first;
@@ -358,6 +362,7 @@ public final class IndexBenchmark {
                         }
                     }
                     done.addAndGet(count);
+                    cpuNanos.addAndGet(Measure.threadCpuNanos() - c0);
                     sinkAdd(local);
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
@@ -375,8 +380,12 @@ public final class IndexBenchmark {
         }
         double elapsed = seconds(t0);
         rethrow(failure.get());
+        lastThroughputCpuSeconds = cpuNanos.get() / 1e9;
         return done.get() / elapsed;
     }
+
+    /** CPU seconds the workers of the last {@link #throughput} call got (of threads × duration wall seconds). */
+    private double lastThroughputCpuSeconds;
 
     private synchronized void sinkAdd(long x) {
         sink += x;
@@ -537,14 +546,16 @@ public final class IndexBenchmark {
             String[][] truth = searchAll(index, exact, 0, m, o.exactThreads());
             SearchRequest[] sample = java.util.Arrays.copyOf(approx, m);
             Point streamed = measurePoint(index, sample, truth, 1, 0);
+            long[] gcc0 = Measure.gcCounters();
             long tc = System.nanoTime();
             index.compact();
             double compactSeconds = seconds(tc);
+            long[] gcc1 = Measure.gcCounters();
             Point compacted = measurePoint(index, sample, truth, 1, 0);
             printf("on %d queries, one thread, no writer: streamed index recall@%d %.4f, p50 %.1f us, %.0f docs "
-                            + "scored; after compact() (%.2f s) recall %.4f, p50 %.1f us, %.0f docs scored%n", m,
-                    o.k(), streamed.recall, streamed.p50, streamed.scored, compactSeconds, compacted.recall,
-                    compacted.p50, compacted.scored);
+                            + "scored; after compact() (%.2f s, GC %d collections %d ms) recall %.4f, p50 %.1f us, %.0f "
+                            + "docs scored%n", m, o.k(), streamed.recall, streamed.p50, streamed.scored, compactSeconds,
+                    gcc1[0] - gcc0[0], gcc1[1] - gcc0[1], compacted.recall, compacted.p50, compacted.scored);
         }
         return ups;
     }

@@ -48,7 +48,8 @@ public final class SnapshotBenchmark {
         }
         SyntheticCorpus corpus = new SyntheticCorpus(42);
         long t0 = System.nanoTime();
-        ShardIndex index = new ShardIndex(IndexConfig.defaults());
+        // bulk load the way the index service does: deferred re-blocking, then one compact()
+        ShardIndex index = new ShardIndex(IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.DEFERRED));
         for (int i = 0; i < docs; i++) {
             index.upsert(i, corpus.docId(i), corpus.document(i));
         }
