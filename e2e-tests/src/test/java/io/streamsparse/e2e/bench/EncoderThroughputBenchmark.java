@@ -486,6 +486,11 @@ public final class EncoderThroughputBenchmark {
         double steady = median(rounds, r -> r.service().steadyDocsPerS);
         out.printf(Locale.ROOT, "| service, steady state (first → last commit) | %.2f | %.3f | | | |%n", steady,
                 steady / raw);
+        out.printf(Locale.ROOT, "service / raw per round, wall: %s (median %.3f); per CPU-s: %s (median %.3f)%n",
+                ratios(rounds, r -> r.service().docsPerS() / r.raw().docsPerS()),
+                median(rounds, r -> r.service().docsPerS() / r.raw().docsPerS()),
+                ratios(rounds, r -> r.service().docsPerCpuS() / r.raw().docsPerCpuS()),
+                median(rounds, r -> r.service().docsPerCpuS() / r.raw().docsPerCpuS()));
         out.printf(Locale.ROOT, "service: %.0f%% of its wall time inside the encoder call, %.1f documents per"
                 + " listener batch%n", 100 * median(rounds, r -> r.service().inferenceShare),
                 (double) o.docs / median(rounds, r -> r.service().listenerBatches));
@@ -649,6 +654,14 @@ public final class EncoderThroughputBenchmark {
             nnz += v.nnz();
         }
         return (double) nnz / vectors.size();
+    }
+
+    private static String ratios(List<Round> rounds, ToDoubleFunction<Round> f) {
+        StringBuilder b = new StringBuilder();
+        for (Round r : rounds) {
+            b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", f.applyAsDouble(r)));
+        }
+        return b.toString();
     }
 
     private static double median(List<Round> rounds, ToDoubleFunction<Round> f) {
