@@ -224,7 +224,7 @@ public final class EvaluateCommand {
         notes.add(encodingNote("documents", docStats));
 
         long t0 = System.nanoTime();
-        SparseRetrieval retrieval = SparseRetrieval.build(set.docs(), docVectors, 0);
+        SparseRetrieval retrieval = SparseRetrieval.build(set.docs(), docVectors, o.index());
         double indexSeconds = (System.nanoTime() - t0) / 1e9;
         double nnzDoc = SparseRetrieval.averageNnz(docVectors);
         log.printf(Locale.ROOT, "indexed %d document vectors (%.1f non-zeros each) in %.1fs%n", docVectors.length,

@@ -1,5 +1,6 @@
 package io.streamsparse.tools.eval;
 
+import io.streamsparse.core.index.IndexConfig;
 import io.streamsparse.core.search.SearchKnobs;
 import io.streamsparse.tools.debian.DebianCorpusBuilder;
 import java.nio.file.Path;
@@ -31,11 +32,13 @@ import java.util.Set;
  * @param limitQueries at most this many queries (0 = all)
  * @param seed         seed of the subset
  * @param knobs        approximate-search knobs of the approx rows (the engine's defaults unless given)
+ * @param index        the sparse index's build config (the engine's defaults unless {@code --prune-lambda})
+ * @param help         print the usage and stop
  */
 record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, List<Retriever> systems,
         List<LuceneBm25.AnalyzerKind> analyzers, String model, String tokenizer, EvalSet.DocText docText,
         Path cacheDir, int threads, int intraOp, int batch, int limitDocs, int limitQueries, long seed,
-        SearchKnobs knobs, boolean help) {
+        SearchKnobs knobs, IndexConfig index, boolean help) {
 
     /** The systems the command can evaluate. */
     enum Retriever {
@@ -101,11 +104,13 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
               --seed S              seed of the --limit subset (default 42)
               --query-cut N         approx rows: query terms whose lists are traversed (default: the engine's, 10)
               --heap-factor F       approx rows: block skip threshold factor (default: the engine's, 0.9)
+              --prune-lambda N      sparse index: postings kept per inverted list, 0 = no static pruning
+                                    (default: the engine's)
             """;
 
     private static final Set<String> NAMES = Set.of("corpus", "lists-dir", "split-dir", "split", "systems",
             "analyzers", "model", "tokenizer", "doc-text", "cache", "threads", "intra-op", "batch", "limit-docs",
-            "limit-queries", "seed", "query-cut", "heap-factor");
+            "limit-queries", "seed", "query-cut", "heap-factor", "prune-lambda");
 
     EvaluateOptions {
         systems = List.copyOf(systems);
@@ -182,7 +187,9 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
                 (int) number(v, "threads", Runtime.getRuntime().availableProcessors()),
                 (int) number(v, "intra-op", 1), (int) number(v, "batch", DEFAULT_BATCH),
                 (int) number(v, "limit-docs", 0), (int) number(v, "limit-queries", 0), number(v, "seed", 42),
-                knobs(v), help);
+                knobs(v), v.containsKey("prune-lambda")
+                        ? IndexConfig.defaults().withPruneLambda((int) number(v, "prune-lambda", 0))
+                        : IndexConfig.defaults(), help);
     }
 
     /** True when {@code --systems} was left at its default (so missing models skip instead of failing). */

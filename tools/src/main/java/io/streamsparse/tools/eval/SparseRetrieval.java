@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Document vectors in one sparse-core {@link ShardIndex} (batch build, default {@link IndexConfig} apart from the
- * vocabulary size), answering queries with document numbers of the evaluated list. Stored weights are the index's
- * quantized ones, so "exact" is exact over what the engine stores, as in production. Thread-safe for searching.
+ * Document vectors in one sparse-core {@link ShardIndex} (batch build), answering queries with document numbers of
+ * the evaluated list. Stored weights are the index's quantized ones, so "exact" is exact over what the engine
+ * stores, as in production. Thread-safe for searching.
  */
 final class SparseRetrieval {
 
@@ -27,15 +27,15 @@ final class SparseRetrieval {
     }
 
     /**
-     * Builds the index over {@code vectors[i]} for {@code docs.get(i)}; the vocabulary is the larger of BERT's
-     * 30522 and {@code minVocabulary}.
+     * Builds the index over {@code vectors[i]} for {@code docs.get(i)} with {@code config}, its vocabulary raised to
+     * cover every term of the vectors.
      */
-    static SparseRetrieval build(List<EvalSet.Doc> docs, SparseVector[] vectors, int minVocabulary) {
+    static SparseRetrieval build(List<EvalSet.Doc> docs, SparseVector[] vectors, IndexConfig config) {
         if (docs.size() != vectors.length) {
             throw new IllegalArgumentException("documents and vectors differ in count: " + docs.size() + " != "
                     + vectors.length);
         }
-        int vocab = Math.max(IndexConfig.DEFAULT_VOCABULARY_SIZE, minVocabulary);
+        int vocab = config.vocabularySize();
         Map<String, EncodedDocument> byId = new HashMap<>(docs.size() * 2);
         Map<String, Integer> numberOf = new HashMap<>(docs.size() * 2);
         for (int i = 0; i < vectors.length; i++) {
@@ -47,7 +47,7 @@ final class SparseRetrieval {
             byId.put(d.id(), new EncodedDocument(d.title(), "", null, v));
             numberOf.put(d.id(), i);
         }
-        ShardIndex index = ShardIndex.build(IndexConfig.defaults().withVocabularySize(vocab), -1, byId);
+        ShardIndex index = ShardIndex.build(config.withVocabularySize(vocab), -1, byId);
         return new SparseRetrieval(index, numberOf);
     }
 

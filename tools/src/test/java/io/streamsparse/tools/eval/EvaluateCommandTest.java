@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamsparse.core.index.IndexConfig;
 import io.streamsparse.core.search.SearchKnobs;
 import io.streamsparse.encoder.ModelResources;
 import java.io.ByteArrayOutputStream;
@@ -192,6 +193,8 @@ class EvaluateCommandTest {
         assertEquals(null, o.cacheDir());
         assertEquals("test", o.split());
         assertEquals(SearchKnobs.defaults(), o.knobs());
+        assertEquals(IndexConfig.defaults(), o.index());
+        assertEquals(0, EvaluateOptions.parse(new String[] {"--prune-lambda", "0"}).index().pruneLambda());
         EvaluateOptions k = EvaluateOptions.parse(new String[] {"--query-cut", "20", "--heap-factor", "0.7"});
         assertEquals(SearchKnobs.defaults().withQueryCut(20).withHeapFactor(0.7f), k.knobs());
         assertThrows(IllegalArgumentException.class, () -> EvaluateOptions.parse(new String[] {"--query-cut", "0"}));
