@@ -8,6 +8,7 @@ Stages (each writes to --out and logs one JSON line per result to --out/metrics.
   export    ONNX with the pooling in the graph (inputs input_ids, attention_mask int64 [B,S]; output
             sparse_weights float [B,30522]), parity against PyTorch, dynamic int8 quantization (per-channel),
             ONNX Runtime (CPU) evaluation of the int8 model on test.
+  ort       only --onnx through ONNX Runtime on test (an exported model brought back to the GPU machine).
   tiny      a random 2-layer, hidden-32 BERT exported with a logits [B,S,30522] output, for the encoder's tests.
 Evaluation: docs capped at 256 terms, queries at 64, weights below 0.01 dropped; MRR@10, R@10, R@100, nDCG@10.
 """
@@ -199,14 +200,17 @@ def encode_torch(model, seqs, cap, device, batch=512, amp=True):
     order = np.argsort([len(s) for s in seqs], kind="stable")
     idx_out = torch.zeros((len(seqs), cap), dtype=torch.int32, device=device)
     val_out = torch.zeros((len(seqs), cap), dtype=torch.float32, device=device)
+    raw_terms = 0
     for s in range(0, len(seqs), batch):
         rows = order[s:s + batch]
         ii, mm = pad([seqs[r] for r in rows])
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp and device.type == "cuda"):
             w = model(torch.from_numpy(ii).to(device), torch.from_numpy(mm).to(device)).float()
+        raw_terms += int((w >= THRESHOLD).sum())
         i, v = topk_sparse(w, cap)
         r = torch.from_numpy(rows).to(device)
         idx_out[r], val_out[r] = i, v
+    encode_torch.raw_terms = round(raw_terms / max(1, len(seqs)), 1)
     return idx_out, val_out
 
 
@@ -262,13 +266,14 @@ def inference_free(doc_dense, q_seqs, device):
 def eval_split(model, name, corpus, doc_tok, q_toks, device, doc_cache=None, free=False, amp=True):
     if doc_cache is None:
         d_idx, d_val = encode_torch(model, doc_tok, DOC_CAP, device, amp=amp)
-        doc_cache = (densify(d_idx, d_val, device), nnz(d_val))
-    doc_dense, doc_nnz = doc_cache
+        doc_cache = (densify(d_idx, d_val, device), nnz(d_val), encode_torch.raw_terms)
+    doc_dense, doc_nnz, doc_raw = doc_cache
     qs = q_toks[name]
     gold = np.array([q[2] for q in corpus["queries"][name]])
     q_idx, q_val = encode_torch(model, qs, QUERY_CAP, device, amp=amp)
+    # nnz_*: after the caps (what the index holds); terms_*_uncapped: weights >= THRESHOLD before the caps
     res = {"split": name, **evaluate(doc_dense, q_idx, q_val, gold, device), "nnz_doc": doc_nnz,
-           "nnz_query": nnz(q_val)}
+           "nnz_query": nnz(q_val), "terms_doc_uncapped": doc_raw, "terms_query_uncapped": encode_torch.raw_terms}
     out = [res]
     if free:
         fi, fv = inference_free(doc_dense, qs, device)
@@ -343,7 +348,7 @@ def _ort_batch(job):
     top = np.argpartition(-w, cap - 1, axis=1)[:, :cap]
     vals = np.take_along_axis(w, top, 1)
     vals[vals < THRESHOLD] = 0.0
-    return rows, top.astype(np.int32), vals.astype(np.float32)
+    return rows, top.astype(np.int32), vals.astype(np.float32), int((w >= THRESHOLD).sum())
 
 
 def ort_encode_parallel(path, seqs, cap, device, workers=4, threads=4, batch=32):
@@ -354,25 +359,30 @@ def ort_encode_parallel(path, seqs, cap, device, workers=4, threads=4, batch=32)
     jobs = [(order[s:s + batch], [seqs[r] for r in order[s:s + batch]], cap) for s in range(0, len(seqs), batch)]
     idx_out = np.zeros((len(seqs), cap), dtype=np.int32)
     val_out = np.zeros((len(seqs), cap), dtype=np.float32)
+    raw = 0
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_ort_init,
                              initargs=(path, threads)) as ex:
-        for rows, i, v in ex.map(_ort_batch, jobs, chunksize=4):
+        for rows, i, v, n in ex.map(_ort_batch, jobs, chunksize=4):
             idx_out[rows], val_out[rows] = i, v
-    return torch.from_numpy(idx_out).to(device), torch.from_numpy(val_out).to(device)
+            raw += n
+    return (torch.from_numpy(idx_out).to(device), torch.from_numpy(val_out).to(device),
+            round(raw / max(1, len(seqs)), 1))
 
 
 def ort_encode(sess, seqs, cap, device, batch=32):
     order = np.argsort([len(s) for s in seqs], kind="stable")
     idx_out = torch.zeros((len(seqs), cap), dtype=torch.int32, device=device)
     val_out = torch.zeros((len(seqs), cap), dtype=torch.float32, device=device)
+    raw = 0
     for s in range(0, len(seqs), batch):
         rows = order[s:s + batch]
         ii, mm = pad([seqs[r] for r in rows])
         w = sess.run(["sparse_weights"], {"input_ids": ii, "attention_mask": mm})[0]
+        raw += int((w >= THRESHOLD).sum())
         i, v = topk_sparse(torch.from_numpy(w).to(device), cap)
         r = torch.from_numpy(rows).to(device)
         idx_out[r], val_out[r] = i, v
-    return idx_out, val_out
+    return idx_out, val_out, round(raw / max(1, len(seqs)), 1)
 
 
 def head_matmul_nodes(path):
@@ -424,6 +434,10 @@ def main():
     p.add_argument("--lambda-d", type=float, default=1e-2)
     p.add_argument("--neg-depth", type=int, default=32)
     p.add_argument("--negatives", type=int, default=1, help="BM25 negatives per query (bm25neg)")
+    p.add_argument("--onnx", help="stage 'ort': the exported model to evaluate on test with ONNX Runtime")
+    p.add_argument("--max-doc-terms", type=float, default=1e9,
+                   help="keep the best val variant among those whose documents average at most this many terms "
+                        ">= 0.01 before the cap (else the sparsest)")
     p.add_argument("--keep-above", type=float, default=0.0,
                    help="stop after training unless the best val MRR@10 exceeds this (a model kept from before)")
     p.add_argument("--doc-len", type=int, default=128)
@@ -455,6 +469,9 @@ def main():
     q_toks = {n: tok([q[1] for q in corpus["queries"][n]], args.query_len) for n in ("train", "val", "test")}
     log("tokenized", len(doc_tok), "docs; mean doc tokens", float(np.mean([len(s) for s in doc_tok])))
 
+    if "ort" in stages:
+        ort_test(args.onnx, os.path.basename(args.onnx), corpus, doc_tok, q_toks, args, device)
+        return
     best = None
     if "train" in stages:
         for variant in args.variants.split(","):
@@ -464,8 +481,10 @@ def main():
             model, secs = train(variant, corpus, doc_tok, q_toks["train"], args, device)
             res, _ = eval_split(model, "val", corpus, doc_tok, q_toks, device)
             record(args.out, stage="val", variant=variant, train_s=secs, **res[0])
-            if best is None or res[0]["mrr@10"] > best[1]:
-                best = (variant, res[0]["mrr@10"], model)
+            sparse_enough = res[0]["terms_doc_uncapped"] <= args.max_doc_terms
+            key = (sparse_enough, res[0]["mrr@10"] if sparse_enough else -res[0]["terms_doc_uncapped"])
+            if best is None or key > best[3]:
+                best = (variant, res[0]["mrr@10"], model, key)
             else:
                 del model
             torch.cuda.empty_cache() if device.type == "cuda" else None
@@ -476,7 +495,7 @@ def main():
         torch.save(best[2].state_dict(), os.path.join("/tmp", "best.pt"))
     if best is None:
         return
-    variant, _, model = best
+    variant, _, model, _ = best
 
     fp32_test = None
     if "test" in stages:
@@ -522,33 +541,38 @@ def main():
         if time.time() - T0 > args.ort_eval_before:
             log("skipping the ONNX Runtime int8 evaluation (past --ort-eval-before)")
             return
-        model.to(device)
         got8 = s8.run(["sparse_weights"], {"input_ids": ii, "attention_mask": mm})[0]
-        t = time.time()
-        w, th = args.ort_workers, max(1, args.ort_threads // args.ort_workers)
-        try:
-            d_idx, d_val = ort_encode_parallel(int8, doc_tok, DOC_CAP, device, w, th)
-            enc_s = time.time() - t
-            q_idx, q_val = ort_encode_parallel(int8, q_toks["test"], QUERY_CAP, device, w, th)
-        except Exception as e:  # noqa: BLE001
-            log("parallel ONNX Runtime encoding failed, one session instead:", repr(e)[:1000])
-            w = 1
-            t = time.time()
-            d_idx, d_val = ort_encode(s8, doc_tok, DOC_CAP, device)
-            enc_s = time.time() - t
-            q_idx, q_val = ort_encode(s8, q_toks["test"], QUERY_CAP, device)
-        doc_dense = densify(d_idx, d_val, device)
-        gold = np.array([q[2] for q in corpus["queries"]["test"]])
-        res = evaluate(doc_dense, q_idx, q_val, gold, device)
-        record(args.out, stage="test", variant=variant, encoder="onnxruntime-int8-per-channel", bytes=qsize,
-               excluded=excluded, **ir8, max_abs_diff_vs_fp32=float(np.abs(got8 - ref).max()),
-               docs_per_s=round(len(doc_tok) / enc_s, 1), ort_threads=args.ort_threads, ort_workers=w, split="test", **res,
-               nnz_doc=nnz(d_val), nnz_query=nnz(q_val))
-        fi, fv = inference_free(doc_dense, q_toks["test"], device)
-        record(args.out, stage="test", variant=variant, encoder="onnxruntime-int8-per-channel",
-               query_side="inference-free-idf", split="test", **evaluate(doc_dense, fi, fv, gold, device),
-               nnz_doc=nnz(d_val), nnz_query=nnz(fv))
+        model.to(device)
+        ort_test(int8, variant, corpus, doc_tok, q_toks, args, device, bytes=qsize, excluded=excluded, **ir8,
+                 max_abs_diff_vs_fp32=float(np.abs(got8 - ref).max()))
 
+
+def ort_test(path, variant, corpus, doc_tok, q_toks, args, device, **extra):
+    """The exported model through ONNX Runtime on CPU, over the test split: model queries and inference-free."""
+    t = time.time()
+    w, th = args.ort_workers, max(1, args.ort_threads // args.ort_workers)
+    try:
+        d_idx, d_val, d_raw = ort_encode_parallel(path, doc_tok, DOC_CAP, device, w, th)
+        enc_s = time.time() - t
+        q_idx, q_val, q_raw = ort_encode_parallel(path, q_toks["test"], QUERY_CAP, device, w, th)
+    except Exception as e:  # noqa: BLE001
+        log("parallel ONNX Runtime encoding failed, one session instead:", repr(e)[:1000])
+        w = 1
+        sess = ort_session(path, args.ort_threads)
+        t = time.time()
+        d_idx, d_val, d_raw = ort_encode(sess, doc_tok, DOC_CAP, device)
+        enc_s = time.time() - t
+        q_idx, q_val, q_raw = ort_encode(sess, q_toks["test"], QUERY_CAP, device)
+    doc_dense = densify(d_idx, d_val, device)
+    gold = np.array([q[2] for q in corpus["queries"]["test"]])
+    res = evaluate(doc_dense, q_idx, q_val, gold, device)
+    record(args.out, stage="test", variant=variant, encoder="onnxruntime-int8-per-channel", **extra,
+           docs_per_s=round(len(doc_tok) / enc_s, 1), ort_threads=args.ort_threads, ort_workers=w, split="test", **res,
+           nnz_doc=nnz(d_val), nnz_query=nnz(q_val), terms_doc_uncapped=d_raw, terms_query_uncapped=q_raw)
+    fi, fv = inference_free(doc_dense, q_toks["test"], device)
+    record(args.out, stage="test", variant=variant, encoder="onnxruntime-int8-per-channel",
+           query_side="inference-free-idf", split="test", **evaluate(doc_dense, fi, fv, gold, device),
+           nnz_doc=nnz(d_val), nnz_query=nnz(fv))
 
 if __name__ == "__main__":
     main()

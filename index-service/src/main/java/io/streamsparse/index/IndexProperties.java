@@ -1,5 +1,7 @@
 package io.streamsparse.index;
 
+import io.streamsparse.core.index.IndexConfig;
+import io.streamsparse.core.search.SearchKnobs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxK           largest k a search may ask for
  * @param maxQueryTerms  largest number of non-zeros in a query vector
  * @param maxBodyBytes   largest accepted request body
+ * @param engine         the engine's build knobs and the default search knobs (unset: sparse-core's defaults)
  */
 @ConfigurationProperties("streamsparse.index")
 public record IndexProperties(
@@ -37,7 +40,54 @@ public record IndexProperties(
         @DefaultValue("50ms") Duration maintainBudget,
         @DefaultValue("1000") int maxK,
         @DefaultValue("1024") int maxQueryTerms,
-        @DefaultValue("262144") int maxBodyBytes) {
+        @DefaultValue("262144") int maxBodyBytes,
+        @DefaultValue Engine engine) {
+
+    /**
+     * Knobs of the engine (sparse-core's {@code IndexConfig} and {@code SearchKnobs}); each one left unset keeps the
+     * engine's default. Build knobs that differ from a restored snapshot's make the service rebuild the shard's lists
+     * from the snapshot's documents at start.
+     *
+     * @param blockSize       documents per block of an inverted list
+     * @param pruneLambda     postings kept per inverted list (0: no static pruning)
+     * @param summaryAlpha    share of a block summary's mass kept, in (0, 1]
+     * @param summaryMaxTerms at most this many summary terms per block
+     * @param queryCut        default number of heaviest query terms whose lists are traversed
+     * @param heapFactor      default block-skipping factor (lower visits more blocks)
+     */
+    public record Engine(Integer blockSize, Integer pruneLambda, Float summaryAlpha, Integer summaryMaxTerms,
+                         Integer queryCut, Float heapFactor) {
+
+        /** The engine config the service builds shards with: deferred re-blocking (between polls), these knobs. */
+        public IndexConfig indexConfig() {
+            IndexConfig c = IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.DEFERRED);
+            if (blockSize != null) {
+                c = c.withBlockSize(blockSize);
+            }
+            if (pruneLambda != null) {
+                c = c.withPruneLambda(pruneLambda);
+            }
+            if (summaryAlpha != null) {
+                c = c.withSummaryAlpha(summaryAlpha);
+            }
+            if (summaryMaxTerms != null) {
+                c = c.withSummaryMaxTerms(summaryMaxTerms);
+            }
+            return c;
+        }
+
+        /** Search knobs of a request that sets none. */
+        public SearchKnobs searchKnobs() {
+            SearchKnobs k = SearchKnobs.defaults();
+            if (queryCut != null) {
+                k = k.withQueryCut(queryCut);
+            }
+            if (heapFactor != null) {
+                k = k.withHeapFactor(heapFactor);
+            }
+            return k;
+        }
+    }
 
     public IndexProperties {
         if (partitions == null || partitions.isEmpty()) {
@@ -63,5 +113,8 @@ public record IndexProperties(
                     + " maxQueryTerms=" + maxQueryTerms + " maxBodyBytes=" + maxBodyBytes);
         }
         partitions = List.copyOf(partitions);
+        engine = engine == null ? new Engine(null, null, null, null, null, null) : engine;
+        engine.indexConfig(); // invalid knobs fail at start, naming the knob
+        engine.searchKnobs();
     }
 }

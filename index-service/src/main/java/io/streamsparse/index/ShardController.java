@@ -90,7 +90,7 @@ public class ShardController {
         SparseVector query = SparseVector.of(body.terms(), body.weights());
         Filter filter = body.filter() == null || body.filter().isBlank() ? null : Filter.parse(body.filter());
         SearchMode mode = parseMode(body.mode());
-        SearchKnobs knobs = SearchKnobs.defaults();
+        SearchKnobs knobs = properties.engine().searchKnobs();
         if (body.queryCut() != null) {
             knobs = knobs.withQueryCut(body.queryCut());
         }

@@ -47,7 +47,6 @@ public class Shards {
     /** Lists re-blocked between two checks of the maintenance time budget. */
     static final int MAINTAIN_STEP_LISTS = 4;
 
-    static final IndexConfig ENGINE_CONFIG = IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.DEFERRED);
 
     /** Mutable per-shard bookkeeping; fields are touched by the consumer thread unless volatile. */
     static final class Shard {
@@ -91,6 +90,7 @@ public class Shards {
                 .description("Snapshot writes that failed").register(registry);
         Counter corrupt = Counter.builder("streamsparse.index.snapshot.corrupt")
                 .description("Snapshot files found unreadable at start and skipped").register(registry);
+        IndexConfig engineConfig = properties.engine().indexConfig();
         for (int p : properties.partitions()) {
             SnapshotStore store = new SnapshotStore(properties.snapshotDir(), p, properties.snapshotRetain());
             long started = System.nanoTime();
@@ -103,8 +103,14 @@ public class Shards {
                 lastSnapshot = loaded.file().toFile().lastModified();
                 log.info("Shard {}: restored {} documents at offset {} from {} in {} ms", p, index.liveDocuments(),
                         index.appliedOffset(), loaded.file(), (System.nanoTime() - started) / 1_000_000);
+                if (!index.config().equals(engineConfig)) {
+                    long rebuilding = System.nanoTime();
+                    index = ShardIndex.fromImage(index.image().withConfig(engineConfig));
+                    log.info("Shard {}: snapshot built with {}; lists rebuilt for {} in {} ms", p,
+                            loaded.index().config(), engineConfig, (System.nanoTime() - rebuilding) / 1_000_000);
+                }
             } else {
-                index = new ShardIndex(ENGINE_CONFIG);
+                index = new ShardIndex(engineConfig);
                 log.info("Shard {}: no usable snapshot in {}; replaying from the start", p, store.directory());
             }
             Shard shard = new Shard(p, index, store, lastSnapshot);

@@ -147,6 +147,25 @@ public final class ShardImage {
     }
 
     /** The physical lists, or null when the image holds documents only. */
+    /**
+     * The same documents under other build knobs: the lists are dropped (rebuilt on load) unless the config is equal.
+     * The stored codes, the vocabulary and the content-hash seed cannot change this way.
+     *
+     * @throws IllegalArgumentException when {@code other} differs in quantization, vocabulary size or seed
+     */
+    public ShardImage withConfig(IndexConfig other) {
+        if (other.equals(config)) {
+            return this;
+        }
+        if (other.quantization() != config.quantization() || other.vocabularySize() != config.vocabularySize()
+                || other.seed() != config.seed()) {
+            throw new IllegalArgumentException("cannot re-configure an image from " + config + " to " + other
+                    + ": quantization, vocabulary size and seed must stay");
+        }
+        return new ShardImage(other, appliedOffset, docIds, titles, snippets, fields, start, terms, codes, scale,
+                null);
+    }
+
     public List<ListImage> lists() {
         return lists;
     }

@@ -3,6 +3,7 @@ package io.streamsparse.core.index;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamsparse.core.index.RandomStreams.Op;
@@ -183,6 +184,33 @@ class StreamingPropertiesTest {
         ShardIndex again = restore(snapshot(restored));
         assertArrayEquals(snapshot(restored), snapshot(again));
         assertArrayEquals(restored.layoutDigest(), again.layoutDigest());
+    }
+
+    /** An image re-configured to other build knobs loads as the batch build under those knobs would. */
+    @ParameterizedTest(name = "seed {0}: {1} ops, λ {5}, {6}")
+    @MethodSource("cases")
+    void reconfiguredImageEqualsBatchBuildUnderNewKnobs(long seed, int n, int ids, int vocab, int maxNnz, int lambda,
+                                                        Quantization q) {
+        IndexConfig before = config(vocab, lambda, q);
+        IndexConfig after = before.withBlockSize(7).withPruneLambda(lambda == 0 ? 15 : 0).withSummaryAlpha(1f)
+                .withSummaryMaxTerms(9);
+        ShardIndex streamed = new ShardIndex(before);
+        TreeMap<String, EncodedDocument> latest = new TreeMap<>();
+        long[] applied = {-1};
+        RandomStreams.apply(streamed, RandomStreams.stream(seed, n, ids, vocab, maxNnz), latest, applied);
+        ShardIndex reconfigured = ShardIndex.fromImage(streamed.image().withConfig(after));
+        ShardIndex batch = ShardIndex.build(after, streamed.appliedOffset(), latest);
+        assertArrayEquals(streamed.contentDigest(), reconfigured.contentDigest());
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < 5; i++) {
+            SearchRequest exact = SearchRequest.exact(RandomStreams.randomQuery(r, vocab, maxNnz), 10);
+            assertEquals(batch.search(exact).hits(), reconfigured.search(exact).hits());
+        }
+        reconfigured.compact(); // slot order still follows arrival until compaction, as for any streamed index
+        assertArrayEquals(snapshot(batch), snapshot(reconfigured), "snapshot bytes under the new knobs");
+        assertThrows(IllegalArgumentException.class,
+                () -> streamed.image().withConfig(after.withQuantization(q == Quantization.U8 ? Quantization.U16
+                        : Quantization.U8)));
     }
 
     /** Every summary coordinate bounds the stored weight of every live document of its block. */

@@ -1,0 +1,50 @@
+package io.streamsparse.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamsparse.core.index.IndexConfig;
+import io.streamsparse.core.search.SearchKnobs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class IndexPropertiesTest {
+
+    private static IndexProperties withEngine(IndexProperties.Engine engine) {
+        return new IndexProperties("sparse-vectors", List.of(0), Path.of("snapshots"), 1000, Duration.ofMinutes(5), 2,
+                true, Duration.ofMillis(50), 1000, 1024, 262144, engine);
+    }
+
+    @Test
+    void unsetEngineKnobsKeepTheEngineDefaultsWithDeferredReblocking() {
+        IndexProperties p = withEngine(null);
+        assertEquals(IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.DEFERRED),
+                p.engine().indexConfig());
+        assertEquals(SearchKnobs.defaults(), p.engine().searchKnobs());
+    }
+
+    @Test
+    void setKnobsReachTheEngine() {
+        IndexProperties p = withEngine(new IndexProperties.Engine(32, 0, 1f, 64, 20, 0.7f));
+        IndexConfig c = p.engine().indexConfig();
+        assertEquals(32, c.blockSize());
+        assertEquals(0, c.pruneLambda());
+        assertEquals(1f, c.summaryAlpha());
+        assertEquals(64, c.summaryMaxTerms());
+        assertEquals(IndexConfig.ReblockMode.DEFERRED, c.reblockMode());
+        assertEquals(SearchKnobs.defaults().withQueryCut(20).withHeapFactor(0.7f), p.engine().searchKnobs());
+    }
+
+    @Test
+    void invalidKnobsFailAtStartNamingTheKnob() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> withEngine(new IndexProperties.Engine(0, null, null, null, null, null)));
+        assertTrue(e.getMessage().contains("blockSize"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> withEngine(new IndexProperties.Engine(null, null, null, null, null, -1f)));
+        assertTrue(e.getMessage().contains("heapFactor"), e.getMessage());
+    }
+}
