@@ -809,9 +809,18 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
 
     /**
      * Seismic-style traversal: for each of the {@code queryCut} heaviest query terms, score the list's block
-     * summaries, visit blocks best summary first and stop at the first one whose summary score is below
+     * summaries, visit blocks best summary first and stop at the first one whose calibrated summary score is below
      * {@code heapFactor ×} the current k-th score (once k hits exist); score each unseen live document of a visited
      * block exactly from the forward index; then score the list's tail (not yet blocked) the same way.
+     *
+     * <p><b>Calibration.</b> A summary keeps a block's heaviest coordinates only ({@code summaryAlpha},
+     * {@code summaryMaxTerms}), so its score underestimates the block's documents by however much query mass falls on
+     * the dropped coordinates. On peaked vectors that is little; on flat ones (hundreds of similar weights per
+     * document, as our default model writes) summary scores came out several times below true scores, every block
+     * after the first looked hopeless, and recall@10 on real vectors was 0.23. The traversal therefore measures the
+     * underestimate as it goes: ρ = Σ best exact score in a visited block / Σ that block's summary score, over the
+     * blocks visited so far for this query, and compares {@code ρ × summary} (ρ ≥ 1) with the threshold. Two floats
+     * per query; on the synthetic benchmark ρ stays near 1 and results barely move.
      */
     private SearchResult approximate(View v, QueryScratch sc, int[] qIds, float[] qWs, int qn, SearchKnobs knobs,
                                      RoaringBitmap allowed) {
@@ -826,6 +835,8 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
         }
         Arrays.sort(order, 0, qn);
         float hf = knobs.heapFactor();
+        float trueSum = 0f;
+        float estSum = 0f;
         int scored = 0;
         int evaluated = 0;
         int skipped = 0;
@@ -856,17 +867,25 @@ public final class ShardIndex implements ShardSearcher, AutoCloseable {
             for (int i = 0; i < nb; i++) {
                 long key = blockOrder[i];
                 float dot = Float.intBitsToFloat(0x7fffffff - (int) (key >>> 32));
-                if (top.full() && dot < hf * top.threshold()) {
+                float rho = estSum > 0f ? Math.max(1f, trueSum / estSum) : 1f;
+                if (top.full() && dot * rho < hf * top.threshold()) {
                     skipped += nb - i;
                     break;
                 }
                 int b = (int) key;
+                float blockBest = 0f;
                 for (int j = blockStart[b], end = blockStart[b + 1]; j < end; j++) {
                     int s = docs[j];
                     if (v.visible(s) && sc.markSeen(s) && (allowed == null || allowed.contains(s))) {
-                        top.offer(s, ScoreKernels.scoreSlot(q, v, s));
+                        float score = ScoreKernels.scoreSlot(q, v, s);
+                        top.offer(s, score);
+                        blockBest = Math.max(blockBest, score);
                         scored++;
                     }
+                }
+                if (blockBest > 0f && dot > 0f) {
+                    trueSum += blockBest;
+                    estSum += dot;
                 }
             }
             int tn = list.count();
