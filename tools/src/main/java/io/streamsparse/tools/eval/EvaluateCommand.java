@@ -370,7 +370,7 @@ public final class EvaluateCommand {
         JsonMapper json = JsonMapper.builder().build();
         ObjectNode n = json.createObjectNode();
         n.put("file", cache.file().getFileName().toString());
-        n.put("format", "benchmarks VectorsFile framing: int32 BE key length, UTF-8 key, int32 BE value length, "
+        n.put("format", "sparse-core VectorsFile framing: int32 BE key length, UTF-8 key, int32 BE value length, "
                 + "SparseVectorCodec value ('D' document or 'V' bare vector)");
         n.put("role", role);
         n.put("key", key);
