@@ -2,6 +2,7 @@ package io.streamsparse.bench;
 
 import io.streamsparse.core.vector.EncodedDocument;
 import io.streamsparse.core.vector.SparseVector;
+import io.streamsparse.core.vector.VectorsFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.streamsparse.bench;
 
 import io.streamsparse.core.index.IndexConfig;
 import io.streamsparse.core.search.SearchKnobs;
+import io.streamsparse.core.vector.VectorsFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

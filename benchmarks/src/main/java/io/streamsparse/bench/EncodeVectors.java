@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.streamsparse.core.vector.EncodedDocument;
 import io.streamsparse.core.vector.SparseVector;
+import io.streamsparse.core.vector.VectorsFile;
 import io.streamsparse.encoder.EncoderConfig;
 import io.streamsparse.encoder.Encoders;
 import io.streamsparse.encoder.SparseEncoder;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamsparse.core.synthetic.SyntheticCorpus;
 import io.streamsparse.core.vector.EncodedDocument;
+import io.streamsparse.core.vector.VectorsFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

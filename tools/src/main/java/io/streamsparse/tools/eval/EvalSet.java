@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -136,6 +137,29 @@ record EvalSet(List<Doc> docs, List<Query> queries, String split) {
             }
         }
         return new EvalSet(docs, queries, split);
+    }
+
+    /** Every query id of {@code dir/queries.jsonl} with its split, in file order. */
+    static Map<String, String> querySplits(Path dir) throws IOException {
+        JsonMapper json = JsonMapper.builder().build();
+        Map<String, String> out = new LinkedHashMap<>();
+        Path queriesFile = dir.resolve("queries.jsonl");
+        try (BufferedReader in = Files.newBufferedReader(queriesFile, StandardCharsets.UTF_8)) {
+            String line;
+            int lineNo = 0;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode n = json.readTree(line);
+                String qid = required(n, "qid", queriesFile, lineNo);
+                if (out.put(qid, required(n, "split", queriesFile, lineNo)) != null) {
+                    throw new IllegalArgumentException(queriesFile + ":" + lineNo + ": duplicate query id " + qid);
+                }
+            }
+        }
+        return out;
     }
 
     private static String required(JsonNode n, String name, Path file, int line) {

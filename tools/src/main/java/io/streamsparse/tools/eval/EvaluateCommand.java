@@ -51,6 +51,19 @@ import tools.jackson.databind.node.ObjectNode;
  * </ul>
  * Encoded vectors are cached ({@link VectorCache}) under a key that hashes the model and tokenizer bytes, the
  * encoder settings, the document text mode and the corpus file, so reruns, subsets and resumed runs reuse them.
+ *
+ * <p><b>Precomputed vectors</b> ({@link PrecomputedVectors}): {@code --doc-vectors FILE} takes the model and
+ * inference-free systems' document vectors from a {@link io.streamsparse.core.vector.VectorsFile} keyed by document
+ * id (e.g. the same model run through ONNX Runtime on another host, {@code training/export_vectors.py} then
+ * {@code ImportTermWeights}) instead of encoding the documents; {@code --query-vectors FILE} takes the model
+ * system's query vectors from one keyed by query id. Matching is by id and total: an evaluated document or query
+ * without a record, or a record naming no document (query) of the corpus, is an error naming the ids and their
+ * count. Inference-free queries are always computed here from the tokenizer and the df of the indexed document
+ * vectors. The ONNX model is opened only when something is still encoded; the tokenizer only when something is
+ * encoded or inference-free runs. Rows over file vectors carry the file names ({@code model (doc vectors: F,
+ * query vectors: G) exact}, {@code inference-free (doc vectors: F) exact}) and a note per file gives its path,
+ * sha256 prefix and record counts and says that its vectors were not produced by the Java encoder in this run;
+ * such vectors bypass the cache.
  */
 public final class EvaluateCommand {
 
@@ -124,9 +137,24 @@ public final class EvaluateCommand {
                 set == full ? "" : String.format(Locale.ROOT, "; evaluated subset (seed %d): %d documents, %d "
                         + "queries", o.seed(), set.docs().size(), set.queries().size())));
         notes.add("documents are read as " + (o.docText() == EvalSet.DocText.TEXT
-                ? "the long description only" : "title + \". \" + long description"));
+                ? "the long description only" : "title + \". \" + long description")
+                + (o.docVectors() == null ? "" : " (by the systems that read text; the sparse systems' document "
+                        + "vectors come from --doc-vectors)"));
         List<String> docTexts = set.docTexts(o.docText());
         List<String> queryTexts = set.queryTexts();
+        // precomputed vectors are read and matched first, so that a wrong file fails before any long step
+        PrecomputedVectors docFile = null;
+        PrecomputedVectors queryFile = null;
+        if (o.docVectors() != null) {
+            docFile = PrecomputedVectors.documents(o.docVectors(), full, set);
+            log.printf(Locale.ROOT, "document vectors: %d of %d records of %s match the evaluated documents%n",
+                    docFile.vectors().length, docFile.records(), docFile.file());
+        }
+        if (o.queryVectors() != null) {
+            queryFile = PrecomputedVectors.queries(o.queryVectors(), EvalSet.querySplits(corpusDir), set);
+            log.printf(Locale.ROOT, "query vectors: %d of %d records of %s match the evaluated queries%n",
+                    queryFile.vectors().length, queryFile.records(), queryFile.file());
+        }
 
         if (o.systems().contains(EvaluateOptions.Retriever.BM25)) {
             for (LuceneBm25.AnalyzerKind kind : o.analyzers()) {
@@ -137,7 +165,7 @@ public final class EvaluateCommand {
         }
         boolean wantModel = o.systems().contains(EvaluateOptions.Retriever.MODEL)
                 || o.systems().contains(EvaluateOptions.Retriever.INFERENCE_FREE);
-        if (wantModel && o.defaultModel() && !ModelResources.defaultModelAvailable()) {
+        if (wantModel && o.defaultModel() && !defaultResourcesAvailable(o)) {
             if (!skipMissingModel) {
                 throw new IllegalArgumentException("no default model is bundled in encoder-core yet; give --model "
                         + "and --tokenizer, or leave the model systems out of --systems");
@@ -147,10 +175,20 @@ public final class EvaluateCommand {
             wantModel = false;
         }
         if (wantModel) {
-            sparseSystems(o, corpusDir, full, set, docTexts, queryTexts, rows, notes, encodings, log);
+            sparseSystems(o, corpusDir, full, set, docTexts, queryTexts, docFile, queryFile, rows, notes,
+                    encodings, log);
         }
         log.printf(Locale.ROOT, "evaluation took %s%n", ParallelEncoding.duration((System.nanoTime() - t0) / 1e9));
         return new Report(rows, notes, encodings);
+    }
+
+    /** True when the bundled model and tokenizer are there as far as this run needs them. */
+    private static boolean defaultResourcesAvailable(EvaluateOptions o) {
+        if (o.needsModel()) {
+            return ModelResources.defaultModelAvailable();
+        }
+        return !o.needsTokenizer()
+                || ModelResources.class.getResource(ModelResources.DEFAULT_TOKENIZER_RESOURCE) != null;
     }
 
     /** The corpus folder, built with {@link DebianCorpusBuilder} when it lacks the two files. */
@@ -191,37 +229,64 @@ public final class EvaluateCommand {
     }
 
     private static void sparseSystems(EvaluateOptions o, Path corpusDir, EvalSet full, EvalSet set,
-            List<String> docTexts, List<String> queryTexts, List<ResultRow> rows, List<String> notes,
-            List<ParallelEncoding.Stats> encodings, PrintStream log) throws IOException, InterruptedException {
+            List<String> docTexts, List<String> queryTexts, PrecomputedVectors docFile, PrecomputedVectors queryFile,
+            List<ResultRow> rows, List<String> notes, List<ParallelEncoding.Stats> encodings, PrintStream log)
+            throws IOException, InterruptedException {
         String modelLoc = o.defaultModel() ? EncoderConfig.DEFAULT_LOCATION : o.model();
         String tokenizerLoc = o.defaultModel() ? EncoderConfig.DEFAULT_LOCATION : o.tokenizer();
         EncoderConfig docConfig = EncoderConfig.documentDefaults().withModel(modelLoc, tokenizerLoc)
                 .withThreads(o.intraOp(), o.threads()).withMaxBatchSize(o.batch());
         EncoderConfig queryConfig = EncoderConfig.queryDefaults().withModel(modelLoc, tokenizerLoc)
                 .withThreads(o.intraOp(), o.threads()).withMaxBatchSize(o.batch());
-        String modelSha = sha256(ModelResources.readModel(docConfig));
-        String tokenizerSha = sha256(ModelResources.readTokenizer(docConfig));
-        String name = o.defaultModel() ? "model" : "model " + Path.of(o.model()).getFileName();
-        notes.add(String.format(Locale.ROOT, "%s: %s (sha256 %s), tokenizer %s (sha256 %s); documents %d tokens, "
-                        + "top %d terms, weight >= %s; queries %d tokens, top %d terms", name, modelLoc,
-                modelSha.substring(0, 12), tokenizerLoc, tokenizerSha.substring(0, 12), docConfig.maxLength(),
-                docConfig.maxTerms(), docConfig.minWeight(), queryConfig.maxLength(), queryConfig.maxTerms()));
+        // the model's bytes are read (and the model opened) only when something is encoded in this run
+        String modelSha = o.needsModel() ? sha256(ModelResources.readModel(docConfig)) : null;
+        String tokenizerSha = o.needsTokenizer() ? sha256(ModelResources.readTokenizer(docConfig)) : null;
+        String modelName = o.defaultModel() ? "model" : "model " + Path.of(o.model()).getFileName();
+        if (o.needsModel()) {
+            List<String> settings = new ArrayList<>();
+            if (o.encodesDocuments()) {
+                settings.add(String.format(Locale.ROOT, "documents %d tokens, top %d terms, weight >= %s",
+                        docConfig.maxLength(), docConfig.maxTerms(), docConfig.minWeight()));
+            }
+            if (o.encodesQueries()) {
+                settings.add(String.format(Locale.ROOT, "queries %d tokens, top %d terms", queryConfig.maxLength(),
+                        queryConfig.maxTerms()));
+            }
+            notes.add(String.format(Locale.ROOT, "%s: %s (sha256 %s), tokenizer %s (sha256 %s); encoded in this "
+                            + "run: %s", modelName, modelLoc, modelSha.substring(0, 12), tokenizerLoc,
+                    tokenizerSha.substring(0, 12), String.join("; ", settings)));
+        } else {
+            notes.add("ONNX model not opened: every model vector of this run comes from a file"
+                    + (o.needsTokenizer() ? String.format(Locale.ROOT, "; tokenizer %s (sha256 %s) for the "
+                    + "inference-free queries", tokenizerLoc, tokenizerSha.substring(0, 12)) : ""));
+        }
+        if (o.model() != null && !o.needsModel()) {
+            notes.add("--model " + o.model() + " was given but not used");
+        }
+        String docSource = docFile == null ? null : "doc vectors: " + docFile.file().getFileName();
+        String querySource = queryFile == null ? null : "query vectors: " + queryFile.file().getFileName();
 
         // documents
-        List<String> docIds = new ArrayList<>(set.docs().size());
-        for (EvalSet.Doc d : set.docs()) {
-            docIds.add(d.id());
+        SparseVector[] docVectors;
+        if (docFile != null) {
+            docVectors = docFile.vectors();
+            notes.add(docFile.note("document vectors"));
+        } else {
+            List<String> docIds = new ArrayList<>(set.docs().size());
+            for (EvalSet.Doc d : set.docs()) {
+                docIds.add(d.id());
+            }
+            String docKey = cacheKey("docs", modelSha, tokenizerSha, docConfig, o.docText().optionName(),
+                    sha256(corpusDir.resolve("docs.jsonl")));
+            docVectors = new SparseVector[docIds.size()];
+            ParallelEncoding.Stats docStats = encodeCached(o, docConfig, "docs", docKey, docIds, docTexts,
+                    (i, v) -> {
+                        EvalSet.Doc d = set.docs().get(i);
+                        return SparseVectorCodec.encode(new EncodedDocument(d.title(), "", d.fields(), v));
+                    }, docVectors, full.docs().size(), modelLoc, modelSha, tokenizerSha, log);
+            encodings.add(docStats);
+            notes.add(encodingNote("documents", docStats));
         }
-        String docKey = cacheKey("docs", modelSha, tokenizerSha, docConfig, o.docText().optionName(),
-                sha256(corpusDir.resolve("docs.jsonl")));
-        SparseVector[] docVectors = new SparseVector[docIds.size()];
-        ParallelEncoding.Stats docStats = encodeCached(o, docConfig, "docs", docKey, docIds, docTexts,
-                (i, v) -> {
-                    EvalSet.Doc d = set.docs().get(i);
-                    return SparseVectorCodec.encode(new EncodedDocument(d.title(), "", d.fields(), v));
-                }, docVectors, full.docs().size(), modelLoc, modelSha, tokenizerSha, log);
-        encodings.add(docStats);
-        notes.add(encodingNote("documents", docStats));
 
         long t0 = System.nanoTime();
         SparseRetrieval retrieval = SparseRetrieval.build(set.docs(), docVectors, o.index());
@@ -231,19 +296,27 @@ public final class EvaluateCommand {
                 nnzDoc, indexSeconds);
 
         if (o.systems().contains(EvaluateOptions.Retriever.MODEL)) {
-            List<String> qids = new ArrayList<>(set.queries().size());
-            for (EvalSet.Query q : set.queries()) {
-                qids.add(q.qid());
+            SparseVector[] queryVectors;
+            if (queryFile != null) {
+                queryVectors = queryFile.vectors();
+                notes.add(queryFile.note("model query vectors"));
+            } else {
+                List<String> qids = new ArrayList<>(set.queries().size());
+                for (EvalSet.Query q : set.queries()) {
+                    qids.add(q.qid());
+                }
+                String queryKey = cacheKey("queries", modelSha, tokenizerSha, queryConfig, "-",
+                        sha256(corpusDir.resolve("queries.jsonl")));
+                queryVectors = new SparseVector[qids.size()];
+                ParallelEncoding.Stats qStats = encodeCached(o, queryConfig, "queries", queryKey, qids, queryTexts,
+                        (i, v) -> SparseVectorCodec.encode(v), queryVectors, -1, modelLoc, modelSha, tokenizerSha,
+                        log);
+                encodings.add(qStats);
+                notes.add(encodingNote("model queries", qStats));
             }
-            String queryKey = cacheKey("queries", modelSha, tokenizerSha, queryConfig, "-",
-                    sha256(corpusDir.resolve("queries.jsonl")));
-            SparseVector[] queryVectors = new SparseVector[qids.size()];
-            ParallelEncoding.Stats qStats = encodeCached(o, queryConfig, "queries", queryKey, qids, queryTexts,
-                    (i, v) -> SparseVectorCodec.encode(v), queryVectors, -1, modelLoc, modelSha, tokenizerSha,
-                    log);
-            encodings.add(qStats);
-            notes.add(encodingNote("model queries", qStats));
-            sparseRows(name, set, retrieval, queryVectors, nnzDoc, indexSeconds, o, rows, log);
+            String base = o.needsModel() ? modelName : "model";
+            sparseRows(withSources(base, docSource, querySource), set, retrieval, queryVectors, nnzDoc,
+                    indexSeconds, o, rows, log);
         }
         if (o.systems().contains(EvaluateOptions.Retriever.INFERENCE_FREE)) {
             DocumentFrequencies df = new DocumentFrequencies() {
@@ -265,7 +338,8 @@ public final class EvaluateCommand {
             log.printf(Locale.ROOT, "inference-free queries encoded in %.1fs%n", (System.nanoTime() - t1) / 1e9);
             notes.add("inference-free: query token ids weighted by idf = ln(1 + (N - df + 0.5)/(df + 0.5)) with N and"
                     + " df of the indexed document vectors; not weighted by count; 64 tokens, top 64 terms");
-            sparseRows("inference-free", set, retrieval, queryVectors, nnzDoc, indexSeconds, o, rows, log);
+            sparseRows(withSources("inference-free", docSource, null), set, retrieval, queryVectors, nnzDoc,
+                    indexSeconds, o, rows, log);
         }
         IndexConfig ic = retrieval.index().config();
         notes.add(String.format(Locale.ROOT, "approx rows: sparse-core APPROXIMATE mode, k = %d, query_cut %d, "
@@ -274,6 +348,17 @@ public final class EvaluateCommand {
                         + "exact rows: EXACT mode, top %d", APPROXIMATE_K, o.knobs().queryCut(), o.knobs().heapFactor(),
                 o.knobs().equals(SearchKnobs.defaults()) ? " (engine defaults)" : "", ic.blockSize(),
                 ic.pruneLambda(), ic.summaryAlpha(), ic.summaryMaxTerms(), ic.quantization(), DEPTH));
+    }
+
+    /** {@code name (source, source)} for the sources that are not null, or {@code name}. */
+    static String withSources(String name, String... sources) {
+        List<String> given = new ArrayList<>();
+        for (String src : sources) {
+            if (src != null) {
+                given.add(src);
+            }
+        }
+        return given.isEmpty() ? name : name + " (" + String.join(", ", given) + ")";
     }
 
     private static void sparseRows(String name, EvalSet set, SparseRetrieval retrieval, SparseVector[] queries,
@@ -370,7 +455,7 @@ public final class EvaluateCommand {
         JsonMapper json = JsonMapper.builder().build();
         ObjectNode n = json.createObjectNode();
         n.put("file", cache.file().getFileName().toString());
-        n.put("format", "benchmarks VectorsFile framing: int32 BE key length, UTF-8 key, int32 BE value length, "
+        n.put("format", "sparse-core VectorsFile framing: int32 BE key length, UTF-8 key, int32 BE value length, "
                 + "SparseVectorCodec value ('D' document or 'V' bare vector)");
         n.put("role", role);
         n.put("key", key);

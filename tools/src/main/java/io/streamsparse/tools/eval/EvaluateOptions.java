@@ -33,12 +33,16 @@ import java.util.Set;
  * @param seed         seed of the subset
  * @param knobs        approximate-search knobs of the approx rows (the engine's defaults unless given)
  * @param index        the sparse index's build config (the engine's defaults unless {@code --prune-lambda})
+ * @param docVectors   a {@link io.streamsparse.core.vector.VectorsFile} of document vectors keyed by document id
+ *                     to rank with instead of encoding the documents, or null
+ * @param queryVectors a {@link io.streamsparse.core.vector.VectorsFile} of model query vectors keyed by query id
+ *                     to rank with instead of encoding the queries, or null
  * @param help         print the usage and stop
  */
 record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, List<Retriever> systems,
         List<LuceneBm25.AnalyzerKind> analyzers, String model, String tokenizer, EvalSet.DocText docText,
         Path cacheDir, int threads, int intraOp, int batch, int limitDocs, int limitQueries, long seed,
-        SearchKnobs knobs, IndexConfig index, boolean help) {
+        SearchKnobs knobs, IndexConfig index, Path docVectors, Path queryVectors, boolean help) {
 
     /** The systems the command can evaluate. */
     enum Retriever {
@@ -106,11 +110,21 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
               --heap-factor F       approx rows: block skip threshold factor (default: the engine's, 0.9)
               --prune-lambda N      sparse index: postings kept per inverted list, 0 = no static pruning
                                     (default: the engine's)
+              --doc-vectors FILE    rank the model and inference-free systems with these precomputed document
+                                    vectors instead of encoding the documents: a VectorsFile (sparse-core) keyed by
+                                    document id, values SparseVectorCodec documents ('D') or bare vectors ('V');
+                                    every evaluated document needs a record and every record must name a document
+                                    of the corpus (else an error naming them); the rows say which file was used
+              --query-vectors FILE  the model system's query vectors from this VectorsFile, keyed by query id
+                                    (bare vectors 'V' or documents 'D'); every evaluated query of the split needs a
+                                    record and every record must name a query of queries.jsonl. Inference-free
+                                    queries are still computed here (tokenizer + df of the indexed documents). With
+                                    both files the ONNX model is not opened (the tokenizer is, for inference-free)
             """;
 
     private static final Set<String> NAMES = Set.of("corpus", "lists-dir", "split-dir", "split", "systems",
             "analyzers", "model", "tokenizer", "doc-text", "cache", "threads", "intra-op", "batch", "limit-docs",
-            "limit-queries", "seed", "query-cut", "heap-factor", "prune-lambda");
+            "limit-queries", "seed", "query-cut", "heap-factor", "prune-lambda", "doc-vectors", "query-vectors");
 
     EvaluateOptions {
         systems = List.copyOf(systems);
@@ -126,11 +140,48 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
             throw new IllegalArgumentException("--limit-docs and --limit-queries must be >= 0, were " + limitDocs
                     + ", " + limitQueries);
         }
+        if (docVectors != null && !systems.contains(Retriever.MODEL) && !systems.contains(Retriever.INFERENCE_FREE)) {
+            throw new IllegalArgumentException("--doc-vectors " + docVectors + " needs the model or inference-free "
+                    + "system, but --systems is " + names(systems));
+        }
+        if (queryVectors != null && !systems.contains(Retriever.MODEL)) {
+            throw new IllegalArgumentException("--query-vectors " + queryVectors + " needs the model system, but "
+                    + "--systems is " + names(systems));
+        }
     }
 
     /** True when the model location is the bundled default. */
     boolean defaultModel() {
         return model == null;
+    }
+
+    /** True when the sparse systems run on documents encoded in this run (no {@code --doc-vectors}). */
+    boolean encodesDocuments() {
+        return docVectors == null
+                && (systems.contains(Retriever.MODEL) || systems.contains(Retriever.INFERENCE_FREE));
+    }
+
+    /** True when the model system's queries are encoded in this run (no {@code --query-vectors}). */
+    boolean encodesQueries() {
+        return queryVectors == null && systems.contains(Retriever.MODEL);
+    }
+
+    /** True when the ONNX model must be opened: something is encoded in this run. */
+    boolean needsModel() {
+        return encodesDocuments() || encodesQueries();
+    }
+
+    /** True when the tokenizer is read: for the model, or for the inference-free queries. */
+    boolean needsTokenizer() {
+        return needsModel() || systems.contains(Retriever.INFERENCE_FREE);
+    }
+
+    private static String names(List<Retriever> systems) {
+        List<String> out = new ArrayList<>();
+        for (Retriever r : systems) {
+            out.add(r.optionName);
+        }
+        return String.join(",", out);
     }
 
     static EvaluateOptions parse(String[] args) {
@@ -189,7 +240,7 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
                 (int) number(v, "limit-docs", 0), (int) number(v, "limit-queries", 0), number(v, "seed", 42),
                 knobs(v), v.containsKey("prune-lambda")
                         ? IndexConfig.defaults().withPruneLambda((int) number(v, "prune-lambda", 0))
-                        : IndexConfig.defaults(), help);
+                        : IndexConfig.defaults(), path(v, "doc-vectors"), path(v, "query-vectors"), help);
     }
 
     /** True when {@code --systems} was left at its default (so missing models skip instead of failing). */
@@ -200,6 +251,17 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
             }
         }
         return true;
+    }
+
+    private static Path path(Map<String, String> v, String name) {
+        String raw = v.get(name);
+        if (raw == null) {
+            return null;
+        }
+        if (raw.isBlank()) {
+            throw new IllegalArgumentException("--" + name + " needs a file, got '" + raw + "'");
+        }
+        return Path.of(raw);
     }
 
     private static SearchKnobs knobs(Map<String, String> v) {

@@ -24,7 +24,7 @@ import java.util.Map;
  * it stopped and later runs (and other tools) reuse the vectors.
  *
  * <h2>Format</h2>
- * Exactly the benchmarks' {@code VectorsFile} framing (so {@code IndexBenchmark --vectors FILE} and
+ * Exactly the {@link io.streamsparse.core.vector.VectorsFile} framing (so {@code IndexBenchmark --vectors FILE} and
  * {@code --query-vectors FILE} read these files as they are); every value is {@link SparseVectorCodec} bytes, this
  * class frames records and encodes nothing itself. Integers are big-endian int32.
  * <pre>

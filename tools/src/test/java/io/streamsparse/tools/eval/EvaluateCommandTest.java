@@ -35,7 +35,7 @@ class EvaluateCommandTest {
     private Path corpus;
     private Path model;
 
-    private static final String DOCS = """
+    static final String DOCS = """
             {"id":"d:apache2","title":"apache2","text":"Apache HTTP server: a powerful, modular web server for serving web pages over HTTP and HTTPS.","fields":{"package":"apache2","section":"httpd","source":"apache2"}}
             {"id":"d:curl","title":"curl","text":"Command line tool for transferring data with URL syntax, supporting many protocols.","fields":{"package":"curl","section":"web","source":"curl"}}
             {"id":"d:ffmpeg","title":"ffmpeg","text":"Tools for transcoding, streaming and playing multimedia audio and video files.","fields":{"package":"ffmpeg","section":"video","source":"ffmpeg"}}
@@ -47,7 +47,7 @@ class EvaluateCommandTest {
             {"id":"d:python3","title":"python3","text":"Interactive high-level object-oriented programming language interpreter.","fields":{"package":"python3","section":"python","source":"python3"}}
             {"id":"d:vim","title":"vim","text":"Vi improved, a highly configurable text editor built to make changing any kind of text efficient.","fields":{"package":"vim","section":"editors","source":"vim"}}
             """;
-    private static final String QUERIES = """
+    static final String QUERIES = """
             {"qid":"q:apache2","text":"Apache HTTP Server","doc":"d:apache2","split":"test"}
             {"qid":"q:curl","text":"command line tool for transferring data with URL syntax","doc":"d:curl","split":"test"}
             {"qid":"q:ffmpeg","text":"tools for transcoding, streaming and playing of multimedia files","doc":"d:ffmpeg","split":"val"}

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamsparse.core.vector.EncodedDocument;
 import io.streamsparse.core.vector.SparseVector;
 import io.streamsparse.core.vector.SparseVectorCodec;
+import io.streamsparse.core.vector.VectorsFile;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -81,9 +82,9 @@ class VectorCacheTest {
         }
     }
 
-    /** The benchmarks' VectorsFile framing: big-endian int32 lengths around UTF-8 keys and codec values. */
+    /** sparse-core's VectorsFile framing: big-endian int32 lengths around UTF-8 keys and codec values. */
     @Test
-    void framingIsTheBenchmarksVectorsFile() throws IOException {
+    void framingIsVectorsFile() throws IOException {
         Path file = dir.resolve("q.vectors");
         SparseVector v = SparseVector.of(new int[] {5, 2}, new float[] {1.5f, 0.25f});
         try (VectorCache cache = VectorCache.open(file)) {
@@ -97,6 +98,10 @@ class VectorCacheTest {
         in.readFully(value);
         assertArrayEquals(SparseVectorCodec.encode(v), value);
         assertEquals(-1, in.read(), "nothing after the record");
+        List<VectorsFile.Entry> read = VectorsFile.read(file, -1);
+        assertEquals(1, read.size());
+        assertEquals("q:é", read.get(0).key());
+        assertEquals(v, read.get(0).vector());
     }
 
     /** A run killed mid-append leaves a partial record; reopening cuts it off at every possible cut point. */

@@ -1,8 +1,5 @@
-package io.streamsparse.bench;
+package io.streamsparse.core.vector;
 
-import io.streamsparse.core.vector.EncodedDocument;
-import io.streamsparse.core.vector.SparseVector;
-import io.streamsparse.core.vector.SparseVectorCodec;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -18,8 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A file of real vectors for the benchmarks: a dump of {@code sparse-vectors} records, each value in the one codec
- * ({@link SparseVectorCodec}); this class only frames records, it encodes nothing itself.
+ * A file of sparse vectors keyed by id: a dump of {@code sparse-vectors} records, each value in the one codec
+ * ({@link SparseVectorCodec}); this class only frames records, it encodes nothing itself. The benchmarks read their
+ * real vectors from these files and {@code tools evaluate} ranks with precomputed ones ({@code --doc-vectors},
+ * {@code --query-vectors}); {@code tools evaluate}'s vector cache writes the same framing.
  *
  * <h2>Format</h2>
  * Integers are big-endian int32 ({@link DataOutputStream#writeInt}).

@@ -1,11 +1,9 @@
-package io.streamsparse.bench;
+package io.streamsparse.core.vector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.streamsparse.core.vector.EncodedDocument;
-import io.streamsparse.core.vector.SparseVector;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
