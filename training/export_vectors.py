@@ -76,6 +76,8 @@ def main():
     p.add_argument("--splits", default="val,test")
     p.add_argument("--workers", type=int, default=4)
     p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--queries-only", action="store_true",
+                   help="model queries only (no documents, no inference-free queries: those need the documents)")
     args = p.parse_args()
     args.smoke = 0
     import torch
@@ -83,17 +85,19 @@ def main():
     corpus = load_data(args)
     tok = Tok(os.path.join(args.data, "tokenizer.json"))
     cpu = torch.device("cpu")
-    doc_seqs = tok(corpus["doc_texts"], 256)
-    d_idx, d_val, _ = ort_encode_parallel(args.onnx, doc_seqs, 256, cpu, args.workers, args.threads, batch=16)
-    doc_rows = list(rows_of(d_idx.numpy(), d_val.numpy()))
-    write(args.out, "docs", corpus["doc_ids"], doc_rows)
+    if not args.queries_only:
+        doc_seqs = tok(corpus["doc_texts"], 256)
+        d_idx, d_val, _ = ort_encode_parallel(args.onnx, doc_seqs, 256, cpu, args.workers, args.threads, batch=16)
+        doc_rows = list(rows_of(d_idx.numpy(), d_val.numpy()))
+        write(args.out, "docs", corpus["doc_ids"], doc_rows)
     for split in args.splits.split(","):
         qs = corpus["queries"][split]
         q_seqs = tok([q[1] for q in qs], 64)
         q_idx, q_val, _ = ort_encode_parallel(args.onnx, q_seqs, 64, cpu, args.workers, args.threads)
         qids = [str(q[0]) for q in qs]
         write(args.out, f"queries-{split}-model", qids, rows_of(q_idx.numpy(), q_val.numpy()))
-        write(args.out, f"queries-{split}-free", qids, inference_free(doc_rows, len(doc_rows), q_seqs, 64))
+        if not args.queries_only:
+            write(args.out, f"queries-{split}-free", qids, inference_free(doc_rows, len(doc_rows), q_seqs, 64))
     # gold: query id -> document id, for recall/MRR on the Java side
     with open(os.path.join(args.out, "gold.tsv"), "w") as f:
         for split in args.splits.split(","):

@@ -46,6 +46,8 @@ public class Shards {
     /** Deferred re-blocking: upserts stay O(nnz) on the consumer thread; re-blocking runs between polls. */
     /** Lists re-blocked between two checks of the maintenance time budget. */
     static final int MAINTAIN_STEP_LISTS = 4;
+    /** Re-blocking budget after a batch however short the batch was, so drifted lists always make progress. */
+    static final long MIN_MAINTAIN_NANOS = 1_000_000L;
 
 
     /** Mutable per-shard bookkeeping; fields are touched by the consumer thread unless volatile. */
@@ -196,7 +198,7 @@ public class Shards {
      * maintenance budget after a batch, all of them when idle or on first catching up), updates lag and catch-up state, and
      * starts a snapshot of any shard whose policy says it is due.
      */
-    void afterBatch(Consumer<?, ?> consumer, boolean idle) {
+    void afterBatch(Consumer<?, ?> consumer, boolean idle, long applyNanos) {
         long now = System.currentTimeMillis();
         for (TopicPartition tp : consumer.assignment()) {
             Shard shard = byId.get(tp.partition());
@@ -212,7 +214,10 @@ public class Shards {
             if (idle || catchingUp) {
                 shard.index.maintain(Integer.MAX_VALUE);
             } else {
-                maintainWithin(shard.index, properties.maintainBudget().toNanos());
+                // while updates stream, re-blocking takes at most as long as applying the batch did (half the
+                // consumer thread), so records wait behind it for at most about their own batch's time
+                maintainWithin(shard.index, Math.min(properties.maintainBudget().toNanos(),
+                        Math.max(MIN_MAINTAIN_NANOS, applyNanos)));
             }
             if (catchingUp) {
                 shard.caughtUp = true;

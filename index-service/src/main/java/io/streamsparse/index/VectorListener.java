@@ -64,6 +64,7 @@ public class VectorListener implements ConsumerSeekAware {
                     partitions = "#{@shards.partitionNames()}"),
             batch = "true")
     public void onVectors(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+        long started = System.nanoTime();
         for (int i = 0; i < records.size(); i++) {
             ConsumerRecord<String, byte[]> record = records.get(i);
             try {
@@ -94,11 +95,11 @@ public class VectorListener implements ConsumerSeekAware {
                         + "@" + record.offset() + ": " + e.getMessage(), e, i);
             }
         }
-        shards.afterBatch(consumer, false);
+        shards.afterBatch(consumer, false, System.nanoTime() - started);
     }
 
     @EventListener(condition = "event.listenerId.startsWith('index-service')")
     public void onIdle(ListenerContainerIdleEvent event) {
-        shards.afterBatch(event.getConsumer(), true);
+        shards.afterBatch(event.getConsumer(), true, 0L);
     }
 }
