@@ -46,6 +46,13 @@ final class LittleEndianIn {
     }
 
     int i32() throws IOException {
+        if (limit - pos >= 4) { // fast path: the whole value is in the buffer
+            byte[] b = buf;
+            int p = pos;
+            pos = p + 4;
+            consumed += 4;
+            return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | (b[p + 3] & 0xff) << 24;
+        }
         return u8() | u8() << 8 | u8() << 16 | u8() << 24;
     }
 
@@ -58,6 +65,24 @@ final class LittleEndianIn {
     }
 
     int varint() throws IOException {
+        if (limit - pos >= 5) { // fast path: a varint is at most 5 bytes, all in the buffer (restore reads ~10^8)
+            byte[] b = buf;
+            int p = pos;
+            int result = 0;
+            for (int shift = 0; shift < 35; shift += 7) {
+                int x = b[p++];
+                result |= (x & 0x7f) << shift;
+                if (x >= 0) {
+                    consumed += p - pos;
+                    pos = p;
+                    if (result < 0) {
+                        throw new IllegalArgumentException("varint overflows int at byte " + consumed);
+                    }
+                    return result;
+                }
+            }
+            throw new IllegalArgumentException("varint longer than 5 bytes at byte " + (consumed + 5));
+        }
         int result = 0;
         for (int shift = 0; shift < 35; shift += 7) {
             int b = u8();

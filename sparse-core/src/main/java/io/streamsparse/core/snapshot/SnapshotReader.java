@@ -182,9 +182,14 @@ public final class SnapshotReader {
 
     /** Reads {@code n} strictly ascending values below {@code limit} (deltas, the first from -1). */
     private static void ascending(LittleEndianIn r, IntList out, int n, int limit, String what) throws IOException {
+        out.reserve(n);
         long prev = -1;
         for (int i = 0; i < n; i++) {
-            prev += positive(r, what + " delta");
+            int delta = r.varint(); // not positive(r, what + " delta"): that built a string per posting
+            if (delta <= 0) {
+                throw new IllegalArgumentException(what + " delta must be > 0, was " + delta);
+            }
+            prev += delta;
             if (prev >= limit) {
                 throw new IllegalArgumentException(what + " " + prev + " not below " + limit);
             }
@@ -202,6 +207,13 @@ public final class SnapshotReader {
                 data = Arrays.copyOf(data, size * 2);
             }
             data[size++] = v;
+        }
+
+        /** Room for {@code n} more values (n was checked against the document count or vocabulary). */
+        void reserve(int n) {
+            if (data.length - size < n) {
+                data = Arrays.copyOf(data, Math.max(size + n, data.length * 2));
+            }
         }
 
         int[] toArray() {
