@@ -61,6 +61,16 @@ record EvalSet(List<Doc> docs, List<Query> queries, String split) {
         }
     }
 
+    /** The documents' ids, in order. */
+    List<String> docIds() {
+        return docs.stream().map(Doc::id).toList();
+    }
+
+    /** The queries' ids, in order. */
+    List<String> queryIds() {
+        return queries.stream().map(Query::qid).toList();
+    }
+
     EvalSet {
         docs = List.copyOf(docs);
         queries = List.copyOf(queries);
@@ -84,58 +94,40 @@ record EvalSet(List<Doc> docs, List<Query> queries, String split) {
         List<Doc> docs = new ArrayList<>();
         Map<String, Integer> index = new HashMap<>();
         Path docsFile = dir.resolve("docs.jsonl");
-        try (BufferedReader in = Files.newBufferedReader(docsFile, StandardCharsets.UTF_8)) {
-            String line;
-            int lineNo = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode n = json.readTree(line);
-                String id = required(n, "id", docsFile, lineNo);
-                Map<String, String> fields = new TreeMap<>();
-                JsonNode f = n.get("fields");
-                if (f != null && f.isObject()) {
-                    for (Map.Entry<String, JsonNode> e : f.properties()) {
-                        if (e.getValue().isString()) {
-                            fields.put(e.getKey(), e.getValue().asString());
-                        }
+        forEachLine(json, docsFile, (n, lineNo) -> {
+            String id = required(n, "id", docsFile, lineNo);
+            Map<String, String> fields = new TreeMap<>();
+            JsonNode f = n.get("fields");
+            if (f != null && f.isObject()) {
+                for (Map.Entry<String, JsonNode> e : f.properties()) {
+                    if (e.getValue().isString()) {
+                        fields.put(e.getKey(), e.getValue().asString());
                     }
                 }
-                JsonNode title = n.get("title");
-                Doc d = new Doc(id, title == null || title.isNull() ? "" : title.asString(),
-                        required(n, "text", docsFile, lineNo), Collections.unmodifiableMap(fields));
-                if (index.put(id, docs.size()) != null) {
-                    throw new IllegalArgumentException(docsFile + ":" + lineNo + ": duplicate document id " + id);
-                }
-                docs.add(d);
             }
-        }
+            JsonNode title = n.get("title");
+            Doc d = new Doc(id, title == null || title.isNull() ? "" : title.asString(),
+                    required(n, "text", docsFile, lineNo), Collections.unmodifiableMap(fields));
+            if (index.put(id, docs.size()) != null) {
+                throw new IllegalArgumentException(docsFile + ":" + lineNo + ": duplicate document id " + id);
+            }
+            docs.add(d);
+        });
         List<Query> queries = new ArrayList<>();
         Path queriesFile = dir.resolve("queries.jsonl");
-        try (BufferedReader in = Files.newBufferedReader(queriesFile, StandardCharsets.UTF_8)) {
-            String line;
-            int lineNo = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode n = json.readTree(line);
-                if (!split.equals(required(n, "split", queriesFile, lineNo))) {
-                    continue;
-                }
-                String qid = required(n, "qid", queriesFile, lineNo);
-                String docId = required(n, "doc", queriesFile, lineNo);
-                Integer doc = index.get(docId);
-                if (doc == null) {
-                    throw new IllegalArgumentException(queriesFile + ":" + lineNo + ": query " + qid
-                            + " points at document " + docId + ", which docs.jsonl lacks");
-                }
-                queries.add(new Query(qid, required(n, "text", queriesFile, lineNo), doc));
+        forEachLine(json, queriesFile, (n, lineNo) -> {
+            if (!split.equals(required(n, "split", queriesFile, lineNo))) {
+                return;
             }
-        }
+            String qid = required(n, "qid", queriesFile, lineNo);
+            String docId = required(n, "doc", queriesFile, lineNo);
+            Integer doc = index.get(docId);
+            if (doc == null) {
+                throw new IllegalArgumentException(queriesFile + ":" + lineNo + ": query " + qid
+                        + " points at document " + docId + ", which docs.jsonl lacks");
+            }
+            queries.add(new Query(qid, required(n, "text", queriesFile, lineNo), doc));
+        });
         return new EvalSet(docs, queries, split);
     }
 
@@ -144,22 +136,31 @@ record EvalSet(List<Doc> docs, List<Query> queries, String split) {
         JsonMapper json = JsonMapper.builder().build();
         Map<String, String> out = new LinkedHashMap<>();
         Path queriesFile = dir.resolve("queries.jsonl");
-        try (BufferedReader in = Files.newBufferedReader(queriesFile, StandardCharsets.UTF_8)) {
+        forEachLine(json, queriesFile, (n, lineNo) -> {
+            String qid = required(n, "qid", queriesFile, lineNo);
+            if (out.put(qid, required(n, "split", queriesFile, lineNo)) != null) {
+                throw new IllegalArgumentException(queriesFile + ":" + lineNo + ": duplicate query id " + qid);
+            }
+        });
+        return out;
+    }
+
+    /** One JSON object per non-blank line, with its 1-based line number. */
+    private interface JsonLine {
+        void accept(JsonNode node, int lineNo);
+    }
+
+    private static void forEachLine(JsonMapper json, Path file, JsonLine each) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             int lineNo = 0;
             while ((line = in.readLine()) != null) {
                 lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode n = json.readTree(line);
-                String qid = required(n, "qid", queriesFile, lineNo);
-                if (out.put(qid, required(n, "split", queriesFile, lineNo)) != null) {
-                    throw new IllegalArgumentException(queriesFile + ":" + lineNo + ": duplicate query id " + qid);
+                if (!line.isBlank()) {
+                    each.accept(json.readTree(line), lineNo);
                 }
             }
         }
-        return out;
     }
 
     private static String required(JsonNode n, String name, Path file, int line) {

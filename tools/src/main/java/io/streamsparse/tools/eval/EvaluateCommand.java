@@ -272,10 +272,7 @@ public final class EvaluateCommand {
             docVectors = docFile.vectors();
             notes.add(docFile.note("document vectors"));
         } else {
-            List<String> docIds = new ArrayList<>(set.docs().size());
-            for (EvalSet.Doc d : set.docs()) {
-                docIds.add(d.id());
-            }
+            List<String> docIds = set.docIds();
             String docKey = cacheKey("docs", modelSha, tokenizerSha, docConfig, o.docText().optionName(),
                     sha256(corpusDir.resolve("docs.jsonl")));
             docVectors = new SparseVector[docIds.size()];
@@ -301,10 +298,7 @@ public final class EvaluateCommand {
                 queryVectors = queryFile.vectors();
                 notes.add(queryFile.note("model query vectors"));
             } else {
-                List<String> qids = new ArrayList<>(set.queries().size());
-                for (EvalSet.Query q : set.queries()) {
-                    qids.add(q.qid());
-                }
+                List<String> qids = set.queryIds();
                 String queryKey = cacheKey("queries", modelSha, tokenizerSha, queryConfig, "-",
                         sha256(corpusDir.resolve("queries.jsonl")));
                 queryVectors = new SparseVector[qids.size()];

@@ -54,20 +54,14 @@ final class PrecomputedVectors {
     /** The vectors of {@code set}'s documents from {@code file}; {@code full} is the whole corpus. */
     static PrecomputedVectors documents(Path file, EvalSet full, EvalSet set) throws IOException {
         Map<String, SparseVector> byKey = read(file, "--doc-vectors");
-        Set<String> corpus = new HashSet<>(full.docs().size() * 2);
-        for (EvalSet.Doc d : full.docs()) {
-            corpus.add(d.id());
-        }
+        Set<String> corpus = new HashSet<>(full.docIds());
         List<String> unknown = new ArrayList<>();
         for (String key : byKey.keySet()) {
             if (!corpus.contains(key)) {
                 unknown.add(key);
             }
         }
-        List<String> ids = new ArrayList<>(set.docs().size());
-        for (EvalSet.Doc d : set.docs()) {
-            ids.add(d.id());
-        }
+        List<String> ids = set.docIds();
         SparseVector[] vectors = new SparseVector[ids.size()];
         List<String> missing = match(byKey, ids, vectors);
         List<String> problems = new ArrayList<>();
@@ -102,10 +96,7 @@ final class PrecomputedVectors {
                 otherSplits++;
             }
         }
-        List<String> ids = new ArrayList<>(set.queries().size());
-        for (EvalSet.Query q : set.queries()) {
-            ids.add(q.qid());
-        }
+        List<String> ids = set.queryIds();
         SparseVector[] vectors = new SparseVector[ids.size()];
         List<String> missing = match(byKey, ids, vectors);
         List<String> problems = new ArrayList<>();
