@@ -297,13 +297,7 @@ wait_ready query-service $QUERY_PORT 300
 if [[ -z $corpus ]]; then
   if [[ ! -s $LOCAL/corpus/docs.jsonl ]]; then
     say "building the Debian package-description corpus (log: $LOGS/debian-corpus.log)"
-    split_dir=$ROOT/../shared/data/debian-split
-    if [[ ! -f $split_dir/test_qids.txt ]]; then # no shared split beside this checkout: all queries are train
-      split_dir=$LOCAL/no-split
-      mkdir -p "$split_dir"
-      : >"$split_dir/test_qids.txt"
-      : >"$split_dir/val_qids.txt"
-    fi
+    split_dir=$ROOT/data/debian-split # the repository's fixed split (docs/ARCHITECTURE.md)
     rm -rf "$LOCAL/corpus.tmp"
     if ! java -jar $TOOLS_JAR debian-corpus --lists-dir "$LOCAL/apt-lists" --out "$LOCAL/corpus.tmp" \
         --split-dir "$split_dir" >"$LOGS/debian-corpus.log" 2>&1; then

@@ -7,7 +7,7 @@ Writes OUT_DIR/corpus.json.xz: doc ids and texts (every document: they are the r
 split (train, val, test; qid, text, index of the relevant document), and OUT_DIR/bm25_negatives.npy: for each
 train query (in corpus order) the NEGATIVES best BM25 documents (k1 0.9, b 0.4, lower-cased alphanumeric words)
 that are neither its own document nor the document of any val or test query (so nothing about the held-out
-queries enters training). Prints BM25's MRR@10 on val and test as a check of the data (DESIGN.md: test 0.625
+queries enters training). Prints BM25's MRR@10 on val and test as a check of the data (docs/ARCHITECTURE.md: test 0.625
 with Lucene's analyzer).
 """
 import json

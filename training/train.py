@@ -2,7 +2,7 @@
 """Trains, evaluates and exports the default SPLADE-style encoder (run on the GPU machine; see README.md).
 
 Stages (each writes to --out and logs one JSON line per result to --out/metrics.jsonl):
-  train     one run per --variants entry: 'inbatch' (the DESIGN.md recipe) or 'bm25neg' (plus one BM25-mined hard
+  train     one run per --variants entry: 'inbatch' (the docs/ARCHITECTURE.md recipe) or 'bm25neg' (plus one BM25-mined hard
             negative per query); val metrics after training; the best run on val is kept (never test).
   test      the kept model on the test split: PyTorch (bf16 encode, fp32 scores) and the inference-free query side.
   export    ONNX with the pooling in the graph (inputs input_ids, attention_mask int64 [B,S]; output

@@ -212,7 +212,7 @@ public final class EncoderThroughputBenchmark {
             EncoderThroughputBenchmark [--docs N=2000] [--batch 32] [--threads 0] [--max-length 256]
                 [--max-poll-records 0 (= service default)] [--warmup-docs 256] [--rounds 1] [--partitions 1]
                 [--model classpath:default --tokenizer classpath:default]
-                [--corpus docs.jsonl | --lists-dir .local/apt-lists --split-dir ../shared/data/debian-split]
+                [--corpus docs.jsonl | --lists-dir .local/apt-lists --split-dir data/debian-split]
                 [--work-dir e2e-tests/target/encoder-bench] [--timeout-s 1800] [--per-poll true]""";
 
     /** One measured round: the raw encoder in one call, the raw encoder per poll-sized chunk, the service. */

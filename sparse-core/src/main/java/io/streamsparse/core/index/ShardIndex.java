@@ -27,7 +27,7 @@ import org.roaringbitmap.RoaringBitmap;
  * summaries, keyword-field bitmaps, and the exact and approximate searches over them. It follows a Kafka partition:
  * operations carry the record offset and are applied in offset order.
  *
- * <h2>Contract (DESIGN.md, "FTL-style online index")</h2>
+ * <h2>Contract (docs/ARCHITECTURE.md, "The FTL contract")</h2>
  * <ul>
  *   <li><b>P1</b> After any stream of operations the logical content (live docs, their stored vectors and fields,
  *       per-term document frequencies) equals {@link #build} of each document's latest version, and exact results

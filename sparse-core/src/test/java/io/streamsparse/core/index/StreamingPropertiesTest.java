@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The FTL contract (DESIGN.md) as seeded property tests over random streams of upserts, re-upserts and deletes
- * (unknown ids and replayed offsets included), sizes from empty to a few thousand operations, with configs small
+ * The FTL contract (docs/ARCHITECTURE.md) as seeded property tests over random streams of upserts, re-upserts and
+ * deletes (unknown ids and replayed offsets included), sizes from empty to a few thousand operations, with configs small
  * enough that lists are pruned, merged and rebuilt many times along the way.
  */
 class StreamingPropertiesTest {

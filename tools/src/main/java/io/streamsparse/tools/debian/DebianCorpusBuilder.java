@@ -25,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Builds the Debian known-item retrieval set from apt's package lists: the query is a package's one-line synopsis,
- * the one relevant document is its long description (see DESIGN.md, "Evaluation data").
+ * the one relevant document is its long description (see docs/ARCHITECTURE.md, "Evaluation data and split").
  *
  * <p>Rules, applied to every {@code (Package, Description-md5)} of the {@code *_Packages} files that has a
  * {@code Description-en} in the {@code *_Translation-en} files (joined on both keys):
@@ -51,8 +51,11 @@ public final class DebianCorpusBuilder {
 
     /** Minimum number of words of a query's document. */
     public static final int MIN_DOCUMENT_WORDS = 20;
-    /** The split folder used when none is given: the shared split, beside the checkout. */
-    public static final Path DEFAULT_SPLIT_DIR = Path.of("..", "shared", "data", "debian-split");
+    /**
+     * The split folder used when none is given: the project's fixed split, {@code data/debian-split} of the
+     * repository (relative to the working directory, so commands run from the repository root find it).
+     */
+    public static final Path DEFAULT_SPLIT_DIR = Path.of("data", "debian-split");
 
     private static final Pattern PACKAGES_FILE = Pattern.compile(".*_Packages(\\.(lz4|gz|xz|zst|bz2))?");
     private static final Pattern TRANSLATION_FILE = Pattern.compile(".*_Translation-en(\\.(lz4|gz|xz|zst|bz2))?");
@@ -130,7 +133,8 @@ public final class DebianCorpusBuilder {
             Path val = dir.resolve("val_qids.txt");
             if (!Files.isRegularFile(test) || !Files.isRegularFile(val)) {
                 throw new IllegalArgumentException("split folder lacks test_qids.txt or val_qids.txt: "
-                        + dir.toAbsolutePath());
+                        + dir.toAbsolutePath() + " (the repository's split is data/debian-split: run from the"
+                        + " repository root or pass --split-dir)");
             }
             return new SplitIds(readIds(test), readIds(val));
         }

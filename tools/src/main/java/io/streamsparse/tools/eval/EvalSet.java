@@ -38,7 +38,7 @@ record EvalSet(List<Doc> docs, List<Query> queries, String split) {
 
     /** What a system reads of a document. */
     enum DocText {
-        /** The long description only: the task as DESIGN.md defines it and as the model was trained. */
+        /** The long description only: the task as docs/ARCHITECTURE.md defines it and as the model was trained. */
         TEXT,
         /** {@code title + ". " + text}, what encoder-service feeds the model when a document has a title. */
         TITLE_TEXT;

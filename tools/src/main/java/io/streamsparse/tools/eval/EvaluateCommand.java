@@ -35,8 +35,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code tools evaluate}: known-item retrieval quality on the Debian set (DESIGN.md, "Evaluation data") for BM25
- * and for sparse models, one markdown table row per system on stdout, notes and progress on stderr.
+ * {@code tools evaluate}: known-item retrieval quality on the Debian set (docs/ARCHITECTURE.md, "Evaluation data
+ * and split") for BM25 and for sparse models, one markdown table row per system on stdout, notes and progress on
+ * stderr.
  *
  * <p>Systems, all over the same documents and the queries of one split:
  * <ul>

@@ -17,7 +17,7 @@ import java.util.Set;
  *
  * @param corpus       folder with {@code docs.jsonl} and {@code queries.jsonl}; built there when absent
  * @param listsDir     apt lists used to build the corpus ({@code apt-get update} into it if empty)
- * @param splitDir     the shared split ({@code test_qids.txt}, {@code val_qids.txt}) used to build the corpus
+ * @param splitDir     the split ({@code test_qids.txt}, {@code val_qids.txt}) used to build the corpus
  * @param split        {@code test} or {@code val}
  * @param systems      which systems run, in table order
  * @param analyzers    BM25 analyzers, one row each
@@ -89,7 +89,7 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
                                     (default target/eval/debian-corpus)
               --lists-dir DIR       apt lists to build the corpus from (default <corpus>/apt-lists; filled by
                                     apt-get update when it holds no Translation-en file)
-              --split-dir DIR       the shared split for building the corpus (default ../shared/data/debian-split)
+              --split-dir DIR       the split for building the corpus (default data/debian-split)
               --split test|val      queries evaluated (default test; tune on val, never on test)
               --systems LIST        of bm25, model, inference-free (default bm25,model,inference-free; the model
                                     systems are skipped with a note when no model is bundled and none is given)

@@ -2,6 +2,7 @@ package io.streamsparse.tools.debian;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamsparse.tools.debian.DebianCorpusBuilder.Corpus;
 import io.streamsparse.tools.debian.DebianCorpusBuilder.Document;
@@ -105,6 +106,17 @@ class DebianCorpusBuilderTest {
         List<String> queries = Files.readAllLines(dir.resolve("queries.jsonl"), StandardCharsets.UTF_8);
         assertEquals("{\"qid\":\"q:alpha\",\"text\":\"Stream sorter\",\"doc\":\"d:alpha\",\"split\":\"train\"}",
                 queries.get(0));
+    }
+
+    @Test
+    void repositorySplitIsTheFixedOne() throws Exception {
+        // Surefire runs in the module folder; the split lives at the repository root (data/debian-split).
+        SplitIds split = SplitIds.read(Path.of("..").resolve(DebianCorpusBuilder.DEFAULT_SPLIT_DIR));
+        assertEquals(5009, split.test().size());
+        assertEquals(2000, split.val().size());
+        for (String qid : split.test()) {
+            assertTrue(qid.startsWith("q:"), qid);
+        }
     }
 
     @Test
