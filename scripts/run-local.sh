@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
 # The whole pipeline on this machine, no Docker: build, a real KRaft Kafka broker on 127.0.0.1, the topics, the
 # encoder, one index shard per partition, the query service, a real corpus ingested, then the search page.
+# Needs Java 17+ and Maven only: no root, no network beyond Maven Central (the default corpus is in data/sample).
 # Ctrl-C stops everything this script started. Run with --help for the options.
 set -euo pipefail
 set +m # no job control: every background child below is started with setsid and leads its own process group
 
 usage() {
   cat <<'EOF'
-usage: scripts/run-local.sh [--corpus FILE.jsonl] [--partitions N] [--limit N] [--skip-build]
+usage: scripts/run-local.sh [--corpus sample|debian|FILE.jsonl] [--partitions N] [--limit N] [--skip-build]
 
 Builds the project, starts a Kafka broker (KRaft, 127.0.0.1, data in .local/kafka, wiped at every start), creates
 the topics, starts encoder-service (:8081), one index-service per partition (:8082, :8083, ...), query-service
 (:8080), ingests a corpus and prints the search page's address. Logs: .local/logs/. Ctrl-C stops it all.
 
-  --corpus FILE   JSONL to ingest, one {"id","text"[,"title"][,"fields":{..}]} per line (default: the Debian
-                  package descriptions of this machine's apt sources, built into .local/corpus; needs root and
-                  the network to the Debian mirrors the first time)
+  --corpus WHAT   what to ingest (default: sample):
+                    sample  3,000 Debian package descriptions shipped in data/sample (no root, no network)
+                    debian  all ~60k descriptions of this machine's apt sources, built into .local/corpus; the
+                            first time it runs apt-get update into .local/apt-lists: needs a Debian/Ubuntu
+                            machine, root and the network to its mirrors
+                    FILE    a JSONL file, one {"id","text"[,"title"][,"fields":{..}]} per line
   --partitions N  partitions of documents / sparse-vectors = index shards = index-service processes (default 2)
   --limit N       ingest N documents (default 3000, ready in a few minutes on 2 cores: the encoder is
-                  CPU-bound); 0 = all. With --corpus: the first N lines' documents; with the Debian corpus:
+                  CPU-bound); 0 = all. With a FILE: the first N lines' documents; with the Debian corpus:
                   N documents spread evenly over it
   --skip-build    use the jars already in */target
 Environment: JAVA_OPTS (each service's JVM options, default -Xmx1g), KAFKA_HEAP_OPTS (default -Xmx768m).
@@ -37,7 +41,7 @@ INDEX_BASE_PORT=8082
 JAVA_OPTS=${JAVA_OPTS:--Xmx1g}
 KAFKA_HEAP_OPTS=${KAFKA_HEAP_OPTS:--Xmx768m}
 
-corpus=""
+corpus=sample
 partitions=2
 limit=3000
 skip_build=0
@@ -56,10 +60,13 @@ while [[ $# -gt 0 ]]; do
 done
 [[ $partitions =~ ^[1-9][0-9]*$ ]] || { echo "run-local: --partitions must be a positive number, got $partitions" >&2; exit 2; }
 [[ $limit =~ ^[0-9]+$ ]] || { echo "run-local: --limit must be a number, got $limit" >&2; exit 2; }
-if [[ -n $corpus ]]; then
-  [[ -r $corpus ]] || { echo "run-local: cannot read corpus file $corpus" >&2; exit 2; }
-  corpus=$(cd "$(dirname "$corpus")" && pwd)/$(basename "$corpus")
-fi
+case $corpus in
+  sample | debian) ;;
+  *)
+    [[ -r $corpus ]] || { echo "run-local: --corpus is sample, debian or a readable JSONL file, got $corpus" >&2; exit 2; }
+    corpus=$(cd "$(dirname "$corpus")" && pwd)/$(basename "$corpus")
+    ;;
+esac
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'run-local: %s\n' "$*" >&2; exit 1; }
@@ -67,6 +74,12 @@ die() { printf 'run-local: %s\n' "$*" >&2; exit 1; }
 command -v java >/dev/null || die "java (17 or newer) is not on the PATH"
 java_major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 [[ ${java_major%%.*} -ge 17 ]] 2>/dev/null || die "java 17 or newer is needed, found ${java_major:-unknown}"
+if [[ $corpus == debian && ! -s $LOCAL/corpus/docs.jsonl ]] && ! ls "$LOCAL"/apt-lists/*Translation-en* >/dev/null 2>&1; then
+  # checked before the build: the Debian corpus needs apt's lists, and fetching them needs apt-get and root
+  { command -v apt-get >/dev/null && [[ -x /usr/lib/apt/apt-helper ]]; } \
+    || die "--corpus debian needs a Debian or Ubuntu machine (apt-get); use the default sample or --corpus FILE"
+  [[ $(id -u) -eq 0 ]] || die "--corpus debian runs apt-get update into .local/apt-lists the first time, which needs root (sudo); use the default sample or --corpus FILE"
+fi
 
 # ---------------------------------------------------------------------------------------------- processes
 # name -> pid (= process group id, via setsid); stopped in reverse start order
@@ -294,7 +307,11 @@ for ((p = 0; p < partitions; p++)); do wait_ready "index-service-$p" "${index_po
 wait_ready query-service $QUERY_PORT 300
 
 # ------------------------------------------------------------------------------------------------ corpus
-if [[ -z $corpus ]]; then
+if [[ $corpus == sample ]]; then
+  mkdir -p "$LOCAL/sample"
+  gzip -dc data/sample/docs.jsonl.gz >"$LOCAL/sample/docs.jsonl" || die "cannot unpack data/sample/docs.jsonl.gz"
+  input=$LOCAL/sample/docs.jsonl
+elif [[ $corpus == debian ]]; then
   if [[ ! -s $LOCAL/corpus/docs.jsonl ]]; then
     say "building the Debian package-description corpus (log: $LOGS/debian-corpus.log)"
     split_dir=$ROOT/data/debian-split # the repository's fixed split (docs/ARCHITECTURE.md)
@@ -302,7 +319,7 @@ if [[ -z $corpus ]]; then
     if ! java -jar $TOOLS_JAR debian-corpus --lists-dir "$LOCAL/apt-lists" --out "$LOCAL/corpus.tmp" \
         --split-dir "$split_dir" >"$LOGS/debian-corpus.log" 2>&1; then
       tail_log "$LOGS/debian-corpus.log"
-      die "cannot build the Debian corpus (it runs apt-get update into .local/apt-lists: needs root and the network); give a JSONL file with --corpus FILE instead"
+      die "cannot build the Debian corpus (it runs apt-get update into .local/apt-lists: needs root and the network); use the default sample or --corpus FILE instead"
     fi
     rm -rf "$LOCAL/corpus"
     mv "$LOCAL/corpus.tmp" "$LOCAL/corpus"
