@@ -48,11 +48,13 @@ public class DocumentListener {
     private final Counter deleted;
     private final Counter rejected;
     private final Timer inference;
+    private final DeadLetterCounter deadLetters;
     private final DistributionSummary vectorTerms;
 
     public DocumentListener(SparseEncoder encoder, DocumentParser parser, KafkaTemplate<String, byte[]> kafka,
-            EncoderProperties properties, MeterRegistry registry) {
+            EncoderProperties properties, MeterRegistry registry, DeadLetterCounter deadLetters) {
         this.encoder = encoder;
+        this.deadLetters = deadLetters;
         this.parser = parser;
         this.kafka = kafka;
         this.properties = properties;
@@ -159,6 +161,7 @@ public class DocumentListener {
         headers.add(KafkaHeaders.DLT_ORIGINAL_OFFSET, ByteBuffer.allocate(8).putLong(record.offset()).array());
         kafka.send(letter);
         rejected.increment();
+        deadLetters.count(reason);
         log.info("Dead-lettered {}-{}@{} key={}: {}", record.topic(), record.partition(), record.offset(),
                 record.key(), reason);
     }

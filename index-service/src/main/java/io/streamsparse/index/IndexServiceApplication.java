@@ -29,10 +29,13 @@ public class IndexServiceApplication {
      * {@code kafka_dlt-exception-message} header; transient failures are retried a few times first.
      */
     @Bean
-    CommonErrorHandler vectorErrorHandler(KafkaOperations<Object, Object> template) {
+    CommonErrorHandler vectorErrorHandler(KafkaOperations<Object, Object> template, DeadLetterCounter deadLetters) {
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
                 (record, error) -> new TopicPartition(record.topic() + ".DLT", -1));
-        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, new FixedBackOff(500L, 3L));
+        DefaultErrorHandler handler = new DefaultErrorHandler((record, error) -> {
+            recoverer.accept(record, error);
+            deadLetters.count(error);
+        }, new FixedBackOff(500L, 3L));
         handler.addNotRetryableExceptions(IllegalArgumentException.class);
         return handler;
     }

@@ -1,5 +1,6 @@
 package io.streamsparse.query;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.streamsparse.encoder.EncoderConfig;
 import io.streamsparse.encoder.Encoders;
 import io.streamsparse.encoder.InferenceFreeQueryEncoder;
@@ -37,8 +38,9 @@ public class QueryServiceApplication {
     }
 
     @Bean
-    ShardFanout shardFanout(ShardDirectory directory, HttpClient http, JsonMapper json, QueryProperties p) {
-        return new ShardFanout(directory, http, json, p);
+    ShardFanout shardFanout(ShardDirectory directory, HttpClient http, JsonMapper json, QueryProperties p,
+            MeterRegistry registry) {
+        return new ShardFanout(directory, http, json, p, new PartialResults(registry));
     }
 
     /** Queries go through the ONNX model, or inference-free: tokens weighted by the live corpus' IDF. */

@@ -41,9 +41,12 @@ public final class ShardFanout {
     private final JsonMapper json;
     private final QueryProperties properties;
     private final AtomicInteger roundRobin = new AtomicInteger();
+    private final PartialResults partialResults;
 
-    public ShardFanout(ShardDirectory directory, HttpClient http, JsonMapper json, QueryProperties properties) {
+    public ShardFanout(ShardDirectory directory, HttpClient http, JsonMapper json, QueryProperties properties,
+            PartialResults partialResults) {
         this.directory = directory;
+        this.partialResults = partialResults;
         this.http = http;
         this.json = json;
         this.properties = properties;
@@ -62,6 +65,7 @@ public final class ShardFanout {
         List<List<Hit>> perShard = new ArrayList<>();
         List<Integer> failed = new ArrayList<>();
         int scored = 0;
+        PartialResults.Reason firstMissing = null;
         for (Map.Entry<Integer, CompletableFuture<JsonNode>> call : calls.entrySet()) {
             JsonNode answer;
             try {
@@ -71,6 +75,8 @@ public final class ShardFanout {
                     throw rejected; // the request itself is bad: every shard would say the same
                 }
                 failed.add(call.getKey());
+                PartialResults.Reason reason = partialResults.shardFailed(e.getCause());
+                firstMissing = firstMissing == null ? reason : firstMissing;
                 continue;
             }
             scored += answer.path("scoredDocs").asInt();
@@ -80,6 +86,9 @@ public final class ShardFanout {
                         h.path("title").asString(""), h.path("snippet").asString(""), call.getKey()));
             }
             perShard.add(hits);
+        }
+        if (firstMissing != null) {
+            partialResults.partialAnswer(firstMissing);
         }
         return new Outcome(merge(perShard, k), replicas.size(), failed, scored);
     }
@@ -102,7 +111,7 @@ public final class ShardFanout {
                 throw new ShardRejectedException(json.readTree(response.body()).path("detail").asString());
             }
             if (response.statusCode() != 200) {
-                throw new IllegalStateException(base + " answered " + response.statusCode());
+                throw new ShardStatusException(base + " answered " + response.statusCode());
             }
             return json.readTree(response.body());
         }).exceptionallyCompose(error -> {
@@ -133,6 +142,13 @@ public final class ShardFanout {
     public static final class NoShardsException extends RuntimeException {
         NoShardsException() {
             super("no index shard is ready to serve queries");
+        }
+    }
+
+    /** A replica answered with a status other than 200 or 400. */
+    static final class ShardStatusException extends IllegalStateException {
+        ShardStatusException(String message) {
+            super(message);
         }
     }
 
