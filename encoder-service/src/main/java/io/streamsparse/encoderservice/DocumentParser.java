@@ -1,9 +1,7 @@
 package io.streamsparse.encoderservice;
 
-import java.nio.ByteBuffer;
+import io.streamsparse.encoder.TextHygiene;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
@@ -13,7 +11,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Validates a {@code documents} record and turns it into a {@link SourceDocument}. Everything a producer can get
  * wrong is rejected here with a {@link RejectedDocumentException} whose message is the reason written to the
- * dead-letter topic: missing key, invalid UTF-8 or JSON, wrong types, an id that disagrees with the key, limits.
+ * dead-letter topic: missing key, invalid UTF-8 (key or value) or JSON, wrong types, an id that disagrees with the
+ * key, blank text, limits. Text rules (what is blank, which characters titles and snippets keep) are
+ * {@link TextHygiene}'s, shared with HTTP ingest.
  */
 public final class DocumentParser {
 
@@ -32,6 +32,23 @@ public final class DocumentParser {
         this.maxRecordBytes = maxRecordBytes;
     }
 
+    /** Parses a record whose key is still bytes: a key that is not valid UTF-8 is rejected, never turned into U+FFFD. */
+    public SourceDocument parse(byte[] key, byte[] value) {
+        return parse(decodeKey(key), value);
+    }
+
+    /** The record key as the document id: strict UTF-8; null when there is none. */
+    public static String decodeKey(byte[] key) {
+        if (key == null) {
+            return null;
+        }
+        try {
+            return TextHygiene.decodeUtf8(key);
+        } catch (CharacterCodingException e) {
+            throw new RejectedDocumentException("key is not valid UTF-8 (" + key.length + " bytes)");
+        }
+    }
+
     public SourceDocument parse(String key, byte[] value) {
         if (key == null || key.isEmpty()) {
             throw new RejectedDocumentException("record has no key; the key must be the document id");
@@ -44,9 +61,7 @@ public final class DocumentParser {
         }
         JsonNode root;
         try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
-            root = json.readTree(text);
+            root = json.readTree(TextHygiene.decodeUtf8(value));
         } catch (CharacterCodingException e) {
             throw new RejectedDocumentException("value is not valid UTF-8");
         } catch (JacksonException e) {
@@ -64,9 +79,9 @@ public final class DocumentParser {
         if (textNode == null || !textNode.isString()) {
             throw new RejectedDocumentException("'text' must be a string, was " + describe(textNode));
         }
-        String text = textNode.asString();
-        if (text.isBlank()) {
-            throw new RejectedDocumentException("'text' is blank");
+        String text = TextHygiene.cleanBody(textNode.asString());
+        if (TextHygiene.isBlank(text)) {
+            throw new RejectedDocumentException("'text' is blank (only whitespace, format or control characters)");
         }
         if (text.length() > maxDocumentChars) {
             throw new RejectedDocumentException("'text' has " + text.length() + " chars; the limit is "
@@ -83,7 +98,7 @@ public final class DocumentParser {
         if (!node.isString()) {
             throw new RejectedDocumentException("'" + name + "' must be a string, was " + describe(node));
         }
-        String s = node.asString().strip();
+        String s = TextHygiene.cleanLine(node.asString());
         if (s.length() > maxChars) {
             throw new RejectedDocumentException("'" + name + "' has " + s.length() + " chars; the limit is " + maxChars);
         }

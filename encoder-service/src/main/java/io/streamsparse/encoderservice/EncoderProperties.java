@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxDocumentChars longer texts are rejected to the dead-letter topic
  * @param maxRecordBytes   larger record values are rejected to the dead-letter topic
  * @param snippetChars     length of the text prefix kept for result snippets
+ * @param deadLetterMaxBytes largest dead letter (key, value, headers); a longer value is cut and its length and
+ *                         SHA-256 recorded in headers. Never above the producer's max.request.size less 4 KiB
  */
 @ConfigurationProperties("streamsparse.encoder")
 public record EncoderProperties(
@@ -34,12 +36,14 @@ public record EncoderProperties(
         @DefaultValue("32") int maxBatchSize,
         @DefaultValue("100000") int maxDocumentChars,
         @DefaultValue("1048576") int maxRecordBytes,
-        @DefaultValue("300") int snippetChars) {
+        @DefaultValue("300") int snippetChars,
+        @DefaultValue("524288") int deadLetterMaxBytes) {
 
     public EncoderProperties {
-        if (maxDocumentChars < 1 || maxRecordBytes < 1 || snippetChars < 0) {
-            throw new IllegalArgumentException("limits must be positive: maxDocumentChars=" + maxDocumentChars
-                    + " maxRecordBytes=" + maxRecordBytes + " snippetChars=" + snippetChars);
+        if (maxDocumentChars < 1 || maxRecordBytes < 1 || snippetChars < 0 || deadLetterMaxBytes < 16 * 1024) {
+            throw new IllegalArgumentException("limits must be positive (dead letters at least 16 KiB):"
+                    + " maxDocumentChars=" + maxDocumentChars + " maxRecordBytes=" + maxRecordBytes
+                    + " snippetChars=" + snippetChars + " deadLetterMaxBytes=" + deadLetterMaxBytes);
         }
     }
 }

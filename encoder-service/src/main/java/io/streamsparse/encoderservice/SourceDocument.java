@@ -1,13 +1,14 @@
 package io.streamsparse.encoderservice;
 
+import io.streamsparse.encoder.TextHygiene;
 import java.util.Map;
 
 /**
  * A document as producers write it to the {@code documents} topic, after validation.
  *
  * @param id     the record key; the JSON's {@code id}, when present, must equal it
- * @param title  may be empty
- * @param text   the body to encode, never blank
+ * @param title  may be empty; one line, no control characters ({@link TextHygiene#cleanLine})
+ * @param text   the body to encode, never blank, no control characters other than line breaks and tabs
  * @param fields keyword fields for filtering (string values)
  */
 public record SourceDocument(String id, String title, String text, Map<String, String> fields) {
@@ -17,12 +18,15 @@ public record SourceDocument(String id, String title, String text, Map<String, S
         return title.isEmpty() ? text : title + ". " + text;
     }
 
-    /** The text's start, cut at a word boundary, for result snippets. */
+    /** The text's start, on one line (line breaks as spaces), cut at a word boundary, for result snippets. */
     public String snippet(int maxChars) {
+        // the text is clean already (DocumentParser): cleaning a line only turns tabs and line breaks into spaces
+        String line = TextHygiene.cleanLine(text.length() > maxChars ? text.substring(0, maxChars + 1) : text);
         if (text.length() <= maxChars) {
-            return text;
+            return line;
         }
-        int cut = text.lastIndexOf(' ', maxChars);
-        return text.substring(0, cut > maxChars / 2 ? cut : maxChars) + "…";
+        int end = Math.min(maxChars, line.length()); // stripping may have shortened it
+        int cut = line.lastIndexOf(' ', end);
+        return line.substring(0, cut > end / 2 ? cut : end) + "…";
     }
 }

@@ -52,9 +52,23 @@ class DocumentParserTest {
     }
 
     @Test
+    void textHygieneBlankControlsAndKeys() {
+        rejected("d", "{\"text\":\"\\u00a0\\u00a0\\u200b\\ufeff\"}", "blank");
+        SourceDocument doc = parse("d", "{\"title\":\"\\u001b[31mRed\\u0007\\nTitle\\u0000\",\"text\":\"a\\u0000b\\nc\"}");
+        assertThat(doc.title()).isEqualTo("Red Title");
+        assertThat(doc.text()).isEqualTo("ab\nc");
+        assertThat(doc.snippet(100)).isEqualTo("ab c");
+        assertThatThrownBy(() -> parser.parse(new byte[] {'k', (byte) 0xFF}, "{\"text\":\"x\"}".getBytes()))
+                .isInstanceOf(DocumentParser.RejectedDocumentException.class).hasMessageContaining("key is not valid UTF-8");
+        assertThat(parser.parse("é".getBytes(StandardCharsets.UTF_8), "{\"text\":\"x\"}".getBytes()).id())
+                .isEqualTo("é");
+    }
+
+    @Test
     void snippetCutsAtAWordBoundary() {
         SourceDocument doc = new SourceDocument("d", "", "alpha beta gamma delta epsilon", Map.of());
         assertThat(doc.snippet(100)).isEqualTo("alpha beta gamma delta epsilon");
         assertThat(doc.snippet(14)).isEqualTo("alpha beta…");
+        assertThat(new SourceDocument("d", "", "   alpha beta gamma", Map.of()).snippet(8)).isEqualTo("alpha…");
     }
 }
