@@ -8,7 +8,8 @@ set +m # no job control: every background child below is started with setsid and
 
 usage() {
   cat <<'EOF'
-usage: scripts/run-local.sh [--corpus sample|debian|FILE.jsonl] [--partitions N] [--limit N] [--skip-build]
+usage: scripts/run-local.sh [--corpus sample|debian|FILE.jsonl] [--partitions N] [--limit N] [--monitoring]
+                           [--skip-build]
 
 Builds the project, starts a Kafka broker (KRaft, 127.0.0.1, data in .local/kafka, wiped at every start), creates
 the topics, starts encoder-service (:8081), one index-service per partition (:8082, :8083, ...), query-service
@@ -24,6 +25,8 @@ the topics, starts encoder-service (:8081), one index-service per partition (:80
   --limit N       ingest N documents (default 3000, ready in a few minutes on 2 cores: the encoder is
                   CPU-bound); 0 = all. With a FILE: the first N lines' documents; with the Debian corpus:
                   N documents spread evenly over it
+  --monitoring    also start Prometheus (the prometheus command, e.g. Debian's prometheus package) on :9090
+                  with monitoring/prometheus/prometheus.yml and alerts.yml scraping this run's services
   --skip-build    use the jars already in */target
 Environment: JAVA_OPTS (each service's JVM options, default -Xmx1g), KAFKA_HEAP_OPTS (default -Xmx768m).
 EOF
@@ -45,6 +48,7 @@ corpus=sample
 partitions=2
 limit=3000
 skip_build=0
+monitoring=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --corpus) corpus=${2:?--corpus needs a file}; shift 2 ;;
@@ -54,6 +58,7 @@ while [[ $# -gt 0 ]]; do
     --limit) limit=${2:?--limit needs a number}; shift 2 ;;
     --limit=*) limit=${1#*=}; shift ;;
     --skip-build) skip_build=1; shift ;;
+    --monitoring) monitoring=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run-local: unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -306,6 +311,38 @@ wait_ready encoder-service $ENCODER_PORT 300
 for ((p = 0; p < partitions; p++)); do wait_ready "index-service-$p" "${index_ports[$p]}" 300; done
 wait_ready query-service $QUERY_PORT 300
 
+# ------------------------------------------------------------------------------------------------ monitoring
+prometheus_url=""
+if [[ $monitoring -eq 1 ]]; then
+  if command -v prometheus >/dev/null; then
+    # the repository's config and rules as they are; only the targets (file discovery) are this run's
+    prom_dir=$LOCAL/prometheus
+    rm -rf "$prom_dir"
+    mkdir -p "$prom_dir/targets"
+    cp monitoring/prometheus/prometheus.yml monitoring/prometheus/alerts.yml "$prom_dir/"
+    echo '[]' >"$prom_dir/targets/alertmanager.json"
+    echo "[{\"targets\": [\"127.0.0.1:$ENCODER_PORT\"]}]" >"$prom_dir/targets/encoder-service.json"
+    echo "[{\"targets\": [\"127.0.0.1:$QUERY_PORT\"]}]" >"$prom_dir/targets/query-service.json"
+    index_targets=""
+    for port in "${index_ports[@]}"; do index_targets+=${index_targets:+, }\"127.0.0.1:$port\"; done
+    echo "[{\"targets\": [$index_targets]}]" >"$prom_dir/targets/index-service.json"
+    prom_port=$(free_port 9090 $QUERY_PORT $ENCODER_PORT "${index_ports[@]}" "$kafka_port" "$controller_port")
+    start prometheus "$LOGS/prometheus.log" prometheus --config.file="$prom_dir/prometheus.yml" \
+      --storage.tsdb.path="$prom_dir/data" --web.listen-address="127.0.0.1:$prom_port"
+    waited=0
+    until http_get "$prom_port" /-/ready >/dev/null; do
+      alive "$(pid_of prometheus)" || { tail_log "$LOGS/prometheus.log"; die "Prometheus exited at start (log: $LOGS/prometheus.log)"; }
+      [[ $waited -lt 60 ]] || die "Prometheus not ready after 60 s (log: $LOGS/prometheus.log)"
+      sleep 1
+      waited=$((waited + 1))
+    done
+    prometheus_url=http://127.0.0.1:$prom_port/
+    echo "    Prometheus ready on :$prom_port (scraping :$ENCODER_PORT, ${index_ports[*]/#/:}, :$QUERY_PORT)"
+  else
+    echo "    --monitoring: no prometheus command on the PATH (Debian/Ubuntu: apt-get install prometheus); continuing without" >&2
+  fi
+fi
+
 # ------------------------------------------------------------------------------------------------ corpus
 if [[ $corpus == sample ]]; then
   mkdir -p "$LOCAL/sample"
@@ -381,6 +418,7 @@ done
 echo
 say "Search page: http://127.0.0.1:$QUERY_PORT/"
 echo "    API: http://127.0.0.1:$QUERY_PORT/v1/search?q=$query&k=10"
+[[ -z $prometheus_url ]] || echo "    Prometheus: $prometheus_url (alerts: ${prometheus_url}alerts; dashboards: monitoring/README.md)"
 echo "    Kafka: $BOOTSTRAP   logs: $LOGS/   Ctrl-C stops everything"
 
 # keep reporting until every document is indexed, then just watch the processes
