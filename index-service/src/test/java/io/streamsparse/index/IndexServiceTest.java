@@ -158,7 +158,8 @@ class IndexServiceTest {
                 }
                 return reason[0] != null;
             });
-            assertThat(reason[0]).contains("rejected sparse-vectors-1@").contains("exceeds");
+            assertThat(reason[0]).startsWith("value is not a SparseVectorCodec document").contains("exceeds")
+                    .doesNotContain("Listener method");
         }
     }
 
@@ -172,6 +173,14 @@ class IndexServiceTest {
         assertThat(r.body()).contains("k must be in [1, 1000]");
         r = call("POST", "/v1/shards/0/search", "{\"terms\":[1],\"weights\":[1],\"filter\":\"a:b AND (\"}");
         assertThat(r.statusCode()).isEqualTo(400);
+        r = call("POST", "/v1/shards/0/search", "{\"terms\":[1],\"weights\":[1],\"filter\":\"" + "(".repeat(5_000)
+                + "a:b" + ")".repeat(5_000) + "\"}");
+        assertThat(r.statusCode()).as("deeply nested filter").isEqualTo(400);
+        assertThat(r.body()).contains("the limit is 8192");
+        r = call("POST", "/v1/shards/0/search", "{\"terms\":[1],\"weights\":[1],\"filter\":\"" + "(".repeat(2_000)
+                + "a:b\"}");
+        assertThat(r.statusCode()).as("deeply nested filter").isEqualTo(400);
+        assertThat(r.body()).contains("deeper than the limit of 32 levels");
         r = call("POST", "/v1/shards/0/search", "not json");
         assertThat(r.statusCode()).isEqualTo(400);
         r = call("POST", "/v1/shards/0/search", "{\"terms\":[" + "1,".repeat(200_000) + "2]}");

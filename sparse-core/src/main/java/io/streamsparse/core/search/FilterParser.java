@@ -6,12 +6,28 @@ import java.util.List;
 /**
  * Recursive-descent parser over the grammar in {@link Filter}'s javadoc; {@code pos} always points at the next unread
  * char.
+ *
+ * <p>Bounded: a filter longer than {@link #MAX_CHARS} or nesting parentheses deeper than {@link #MAX_DEPTH} is
+ * rejected with an {@link IllegalArgumentException} naming the limit before it can exhaust the stack (recursion
+ * here, and in {@link Filter#matches}/{@code toString} of the tree it builds, is one frame group per level).
  */
 final class FilterParser {
+
+    /** Longest filter text accepted; longer ones are rejected before parsing. */
+    static final int MAX_CHARS = 8_192;
+    /** Deepest parenthesis nesting accepted. */
+    static final int MAX_DEPTH = 32;
+    /** Chars of the filter quoted in an error message. */
+    private static final int QUOTED_CHARS = 120;
+
     private final String s;
     private int pos;
+    private int depth;
 
     FilterParser(String s) {
+        if (s.length() > MAX_CHARS) {
+            throw new IllegalArgumentException("filter has " + s.length() + " chars; the limit is " + MAX_CHARS);
+        }
         this.s = s;
     }
 
@@ -52,8 +68,12 @@ final class FilterParser {
             throw error("expected a field:value or '(' but the filter ended");
         }
         if (s.charAt(pos) == '(') {
+            if (++depth > MAX_DEPTH) {
+                throw error("parentheses nest deeper than the limit of " + MAX_DEPTH + " levels");
+            }
             pos++;
             Filter inner = parseOr();
+            depth--;
             skipSpace();
             if (pos >= s.length() || s.charAt(pos) != ')') {
                 throw error("expected ')'");
@@ -126,6 +146,7 @@ final class FilterParser {
     }
 
     private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException("bad filter at position " + pos + ": " + what + " in \"" + s + "\"");
+        String quoted = s.length() <= QUOTED_CHARS ? s : s.substring(0, QUOTED_CHARS) + "…";
+        return new IllegalArgumentException("bad filter at position " + pos + ": " + what + " in \"" + quoted + "\"");
     }
 }

@@ -41,6 +41,36 @@ class FilterTest {
         assertThrows(IllegalArgumentException.class, () -> Filter.parse(null));
     }
 
+    @Test
+    void nestingAndLengthAreBoundedWithTheLimitInTheMessage() {
+        SplittableRandom rnd = new SplittableRandom(2_000);
+        for (int round = 0; round < 200; round++) {
+            int depth = round < 100 ? rnd.nextInt(FilterParser.MAX_DEPTH + 1) : FilterParser.MAX_DEPTH + 1
+                    + rnd.nextInt(3_000);
+            String open = rnd.nextBoolean() ? "(" : "( ";
+            String text = open.repeat(depth) + "a:1" + (rnd.nextBoolean() ? " OR b:2" : "") + ")".repeat(depth);
+            if (depth <= FilterParser.MAX_DEPTH) {
+                Filter f = Filter.parse(text);
+                assertEquals(f, Filter.parse(f.toString()), text);
+                assertTrue(f.matches(Map.of("a", "1")));
+            } else if (text.length() > FilterParser.MAX_CHARS) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Filter.parse(text));
+                assertTrue(e.getMessage().contains("the limit is " + FilterParser.MAX_CHARS), e.getMessage());
+            } else {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Filter.parse(text));
+                assertTrue(e.getMessage().contains("limit of " + FilterParser.MAX_DEPTH + " levels"), e.getMessage());
+                assertTrue(e.getMessage().length() < 300, "the message quotes a bounded prefix: " + e.getMessage());
+            }
+        }
+        // unbalanced deep input, the shape of the reported crash: 3,000 open parentheses
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Filter.parse("(".repeat(3_000) + "a:1"));
+        assertTrue(e.getMessage().contains("limit of " + FilterParser.MAX_DEPTH), e.getMessage());
+        // many flat clauses within the length limit are fine (no recursion per clause)
+        String wide = "a:1" + " OR a:1".repeat((FilterParser.MAX_CHARS - 3) / 8);
+        assertTrue(Filter.parse(wide).matches(Map.of("a", "1")));
+    }
+
     private static void assertError(String text, int position) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Filter.parse(text), text);
         assertTrue(e.getMessage().contains("position " + position), e.getMessage());
