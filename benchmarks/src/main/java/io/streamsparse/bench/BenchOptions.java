@@ -57,7 +57,8 @@ public record BenchOptions(int docs, int queries, int k, long seed, SearchKnobs 
               --summary-alpha F     engine build knob (default: engine default)
               --summary-max-terms N engine build knob (default: engine default)
               --clustering-terms N  engine build knob (default: engine default)
-              --reblock MODE        inline | deferred: when drifted lists are re-blocked (default: engine default)
+              --reblock MODE        inline | deferred | background: when and where drifted lists are re-blocked
+                                    (default: engine default)
               --maintain-every N    in deferred mode, the update-phase writer calls maintain() after every N
                                     upserts, as a service does between polls; the time counts (default 1000)
               --warmup-seconds S    warm-up before each timed phase (default 5)
@@ -199,7 +200,7 @@ public record BenchOptions(int docs, int queries, int k, long seed, SearchKnobs 
         try {
             return IndexConfig.ReblockMode.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--reblock must be inline or deferred, was '" + v + "'");
+            throw new IllegalArgumentException("--reblock must be inline, deferred or background, was '" + v + "'");
         }
     }
 

@@ -139,36 +139,30 @@ final class ForwardIndex {
 
     private int reserve(DocMeta m, long hash, int n) {
         if (slots == meta.length) {
-            int cap = grow(slots);
+            if (slots > Integer.MAX_VALUE / topStride - 16) {
+                throw new IllegalStateException("too many document slots: " + slots + "; compact() the index");
+            }
+            meta = ArrayGrowth.grow(meta, slots + 1);
+            int cap = meta.length; // every per-slot array holds cap slots (start one more)
             start = Arrays.copyOf(start, cap + 1);
             scale = Arrays.copyOf(scale, cap);
             died = Arrays.copyOf(died, cap);
             keyHash = Arrays.copyOf(keyHash, cap);
-            meta = Arrays.copyOf(meta, cap);
             topFeat = Arrays.copyOf(topFeat, cap * topStride);
         }
         if ((long) size + n > terms.length) {
             long need = (long) size + n;
-            if (need > Integer.MAX_VALUE - 16) {
+            if (need > (Integer.MAX_VALUE - 16) / codeBytes) {
                 throw new IllegalStateException("forward pool full: " + need + " entries; compact() the index");
             }
-            int cap = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(need, (long) terms.length * 3 / 2));
-            terms = Arrays.copyOf(terms, cap);
-            codes = Arrays.copyOf(codes, cap * codeBytes);
+            terms = ArrayGrowth.grow(terms, (int) need);
+            codes = Arrays.copyOf(codes, terms.length * codeBytes);
         }
         int slot = slots++;
         meta[slot] = m;
         keyHash[slot] = hash;
         start[slot] = size;
         return slot;
-    }
-
-    private static int grow(int n) {
-        long cap = Math.max(16, (long) n * 3 / 2);
-        if (cap > Integer.MAX_VALUE - 16) {
-            throw new IllegalStateException("too many document slots: " + n + "; compact() the index");
-        }
-        return (int) cap;
     }
 
     void putCode(int entry, int code) {
@@ -191,10 +185,5 @@ final class ForwardIndex {
     /** The stored (dequantized) weight of pool entry {@code entry} of {@code slot}. */
     float weight(int slot, int entry) {
         return code(entry) * scale[slot];
-    }
-
-    long approxBytes() {
-        // pools plus per-slot arrays (start, scale, died, keyHash, meta reference)
-        return (long) terms.length * 4 + codes.length + (long) meta.length * (4 + 4 + 8 + 8 + 8 + 4L * topStride);
     }
 }

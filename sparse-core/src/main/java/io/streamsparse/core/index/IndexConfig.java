@@ -1,7 +1,7 @@
 package io.streamsparse.core.index;
 
 /**
- * Build and maintenance knobs of a {@link ShardIndex}. Everything the physical layout depends on is here, so a batch
+ * Build and maintenance knobs of a shard ({@link ShardWriter}). Everything the physical layout depends on is here, so a batch
  * build and a compacted streamed index with equal configs and equal content are byte-identical.
  *
  * @param vocabularySize      term ids must be {@code < vocabularySize} (30522 for BERT WordPiece)
@@ -17,7 +17,8 @@ package io.streamsparse.core.index;
  * @param reblockMinTail      ... and the tail holds at least this many postings
  * @param reblockDeadFraction a list is re-blocked when this fraction of its postings belongs to deleted documents
  * @param reblockMode         when drifted lists are re-blocked: at the end of the operation that drifted them, or
- *                            only when the writer calls {@link ShardIndex#maintain} (or {@link ShardIndex#compact()})
+ *                            only when the writer calls {@link ShardWriter#maintain} (or {@link ShardWriter#compact()}),
+ *                            or on a background thread
  * @param clusteringTerms     the heaviest terms of a document used to assign it to a block ({@code >= 1})
  * @param seed                seed of the content hashes that pick block centroids
  */
@@ -30,10 +31,17 @@ public record IndexConfig(int vocabularySize, int blockSize, int pruneLambda, fl
         /** At the end of each operation, on the writer thread: lists never stay drifted. */
         INLINE,
         /**
-         * Only in {@link ShardIndex#maintain} and {@link ShardIndex#compact()}: upserts cost O(nnz) flat, tails grow
-         * until the writer spends idle time on maintenance (bulk loads: stream, then compact).
+         * Only in {@link ShardWriter#maintain} and {@link ShardWriter#compact()}: upserts cost O(nnz) flat, tails
+         * grow until the writer spends idle time on maintenance (bulk loads: stream, then compact).
          */
-        DEFERRED
+        DEFERRED,
+        /**
+         * On a background thread ({@link Reblocker}): the writer hands drifted lists over and publishes the merged
+         * lists it gets back, carrying over postings appended meanwhile (docs/ARCHITECTURE.md, "Threading and
+         * publication"). Upserts cost O(nnz) plus the hand-over; the layout then depends on timing until
+         * {@link ShardWriter#compact()}, the content never does.
+         */
+        BACKGROUND
     }
 
     public static final int DEFAULT_VOCABULARY_SIZE = 30522;

@@ -5,11 +5,8 @@ package io.streamsparse.core.index;
  *
  * <p>Blocked part invariants: block {@code b} holds slots {@code docs[blockStart[b] .. blockStart[b+1])}, ascending,
  * non-empty; {@code centroid[b]} is the slot whose vector the block was clustered around (its data stays in the
- * forward pool for the generation, even if that document has since died). Its summary is the run
- * {@code sumTerms/sumCodes[sumStart[b] .. sumStart[b+1])} (term ids ascending) with weight {@code code · sumScale[b]};
- * for every term in the summary, that weight is {@code >=} the stored weight of that term in every document of the
- * block that was live when the summary was made; documents only ever leave a block or die afterwards, so the bound
- * holds for the live content at all times. The list's own term is always in every summary.
+ * forward pool for the generation, even if that document has since died). Its summary is block {@code b} of
+ * {@link #summaries} (an upper bound of the block's live content, see {@link BlockSummaries}).
  *
  * <p>Pruning: {@code minWeight} is the smallest weight a posting needs to be in this list (0: the list holds every
  * posting of the term). The tail holds slots appended since the blocked part was made, each with weight
@@ -20,17 +17,12 @@ package io.streamsparse.core.index;
  */
 final class PostingList extends IntTail {
     static final int[] NO_INTS = new int[0];
-    static final byte[] NO_BYTES = new byte[0];
-    static final float[] NO_FLOATS = new float[0];
 
     final int term;
     final int[] docs;
     final int[] blockStart;
     final int[] centroid;
-    final int[] sumStart;
-    final int[] sumTerms;
-    final byte[] sumCodes;
-    final float[] sumScale;
+    final BlockSummaries summaries;
     final float minWeight;
     /** Re-block thresholds, fixed when the list is made: tail length and dead postings that mark it drifted. */
     final int tailLimit;
@@ -44,16 +36,13 @@ final class PostingList extends IntTail {
     /** Postings of dead documents still in the list (blocked part or tail), as counted by the writer. */
     int dead;
 
-    PostingList(int term, int[] docs, int[] blockStart, int[] centroid, int[] sumStart, int[] sumTerms,
-                byte[] sumCodes, float[] sumScale, float minWeight, int clusteredSize, int churn, IndexConfig config) {
+    PostingList(int term, int[] docs, int[] blockStart, int[] centroid, BlockSummaries summaries, float minWeight,
+                int clusteredSize, int churn, IndexConfig config) {
         this.term = term;
         this.docs = docs;
         this.blockStart = blockStart;
         this.centroid = centroid;
-        this.sumStart = sumStart;
-        this.sumTerms = sumTerms;
-        this.sumCodes = sumCodes;
-        this.sumScale = sumScale;
+        this.summaries = summaries;
         this.minWeight = minWeight;
         int minTail = config.reblockMinTail();
         this.tailLimit = (int) Math.max(minTail, Math.ceil(config.reblockTailFraction() * docs.length));
@@ -64,8 +53,7 @@ final class PostingList extends IntTail {
 
     /** An empty list (no blocks) that collects postings in its tail. */
     static PostingList empty(int term, float minWeight, IndexConfig config) {
-        return new PostingList(term, NO_INTS, new int[] {0}, NO_INTS, new int[] {0}, NO_INTS, NO_BYTES, NO_FLOATS,
-                minWeight, 0, 0, config);
+        return new PostingList(term, NO_INTS, new int[] {0}, NO_INTS, BlockSummaries.NONE, minWeight, 0, 0, config);
     }
 
     /** Writer: the tail or the dead postings passed this list's re-block threshold. */
@@ -82,7 +70,7 @@ final class PostingList extends IntTail {
     }
 
     long approxBytes() {
-        return 64 + (long) docs.length * 4 + (long) centroid.length * (4 + 4 + 4 + 4) + (long) sumTerms.length * 5
+        return 64 + (long) docs.length * 4 + (long) centroid.length * (4 + 4 + 4 + 4) + (long) summaries.entries() * 5
                 + (long) writerArray().length * 4;
     }
 }

@@ -14,6 +14,10 @@ final class QueryScratch {
     final TopK top = new TopK();
     int[] outSlots = new int[16];
     float[] outScores = new float[16];
+    /** Counts of the last traversal: documents scored, blocks whose summary was scored, blocks skipped. */
+    int scored;
+    int evaluated;
+    int skipped;
 
     QueryScratch(int vocabularySize) {
         dense = new float[vocabularySize];
@@ -44,17 +48,11 @@ final class QueryScratch {
     private long[] blockOrder = new long[256];
 
     long[] termOrder(int n) {
-        if (termOrder.length < n) {
-            termOrder = new long[Math.max(n, termOrder.length * 2)];
-        }
-        return termOrder;
+        return termOrder = ArrayGrowth.scratch(termOrder, n);
     }
 
     long[] blockOrder(int n) {
-        if (blockOrder.length < n) {
-            blockOrder = new long[Math.max(n, blockOrder.length * 2)];
-        }
-        return blockOrder;
+        return blockOrder = ArrayGrowth.scratch(blockOrder, n);
     }
 
     void ensureOut(int k) {

@@ -1,14 +1,17 @@
 package io.streamsparse.core.index;
 
 /**
- * What a reader sees: an immutable record of the writer's state after one operation, published through the single
- * volatile field {@code ShardIndex.view}. A reader reads it once at the start of a search and uses only it.
+ * What a reader sees: an immutable record of the writer's state after one operation, published through one volatile
+ * field ({@link ShardReader}). A search reads it once and uses only it; a background re-blocking job
+ * ({@link Reblocker}) builds from one too. See docs/ARCHITECTURE.md, "Threading and publication".
  *
  * <p>Visibility rule: slot {@code s} is visible iff {@code s < slotLimit} and {@code died[s] == 0 || died[s] > stamp}
  * (stamps are offset + 1). Every slot below {@code slotLimit} was fully written before this view was published, so
- * its pool entries, scale and metadata are visible (happens-before through the volatile). {@code died} may be read
- * while the writer marks later deaths: a racy int-sized read sees 0 or the final stamp, and both later than
- * {@code stamp}, so the slot correctly stays visible; the reader never mixes states of two operations.
+ * its pool entries, scale, features and metadata are visible (happens-before through the volatile) and never change
+ * afterwards. {@code died} may be read while the writer marks later deaths: a racy long read sees 0 or the final
+ * stamp (the JLS allows tearing of plain longs; HotSpot on 64-bit does not tear, and a torn value is still
+ * {@code != 0} and compared against a stamp below every later death), and both are later than {@code stamp}, so the
+ * slot correctly stays visible; the reader never mixes states of two operations.
  */
 final class View {
     final long appliedOffset;
@@ -19,9 +22,14 @@ final class View {
     final int[] start;
     final float[] scale;
     final long[] died;
+    final long[] keyHash;
     final DocMeta[] meta;
     final int[] terms;
     final byte[] codes;
+    /** Clustering features per slot, see {@link ForwardIndex}. */
+    final int[] topFeat;
+    final int topStride;
+    final float featureUnit;
     final Generation generation;
 
     View(long appliedOffset, int liveDocs, ForwardIndex f, Generation generation) {
@@ -33,9 +41,13 @@ final class View {
         this.start = f.start;
         this.scale = f.scale;
         this.died = f.died;
+        this.keyHash = f.keyHash;
         this.meta = f.meta;
         this.terms = f.terms;
         this.codes = f.codes;
+        this.topFeat = f.topFeat;
+        this.topStride = f.topStride;
+        this.featureUnit = f.featureUnit;
         this.generation = generation;
     }
 
@@ -45,5 +57,21 @@ final class View {
         }
         long d = died[slot];
         return d == 0 || d > stamp;
+    }
+
+    /** The quantization code of pool entry {@code entry}. */
+    int code(int entry) {
+        return ForwardIndex.code(codes, codeBytes, entry);
+    }
+
+    /** The stored weight of {@code term} in {@code slot} (binary search over the slot's ascending term ids). */
+    float weightOf(int slot, int term) {
+        int i = java.util.Arrays.binarySearch(terms, start[slot], start[slot + 1], term);
+        return i >= 0 ? code(i) * scale[slot] : 0f;
+    }
+
+    /** Approximate heap bytes of the forward index arrays this view refers to. */
+    long forwardBytes() {
+        return (long) terms.length * 4 + codes.length + (long) meta.length * (4 + 4 + 8 + 8 + 8 + 4L * topStride);
     }
 }

@@ -222,12 +222,13 @@ class StreamingPropertiesTest {
             if (l == null) {
                 continue;
             }
+            BlockSummaries sums = l.summaries;
             for (int b = 0; b < l.blocks(); b++) {
                 boolean hasOwnTerm = false;
-                for (int i = l.sumStart[b]; i < l.sumStart[b + 1]; i++) {
-                    int u = l.sumTerms[i];
+                for (int i = sums.start[b]; i < sums.start[b + 1]; i++) {
+                    int u = sums.terms[i];
                     hasOwnTerm |= u == t;
-                    float bound = (l.sumCodes[i] & 0xff) * l.sumScale[b];
+                    float bound = (sums.codes[i] & 0xff) * sums.scale[b];
                     for (int j = l.blockStart[b]; j < l.blockStart[b + 1]; j++) {
                         int s = l.docs[j];
                         if (v.visible(s)) {

@@ -1,0 +1,113 @@
+package io.streamsparse.core.index;
+
+import io.streamsparse.core.search.SearchKnobs;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Seismic-style approximate traversal of a published {@link View}: for each of the {@code queryCut} heaviest query
+ * terms, score the list's block summaries, visit blocks best summary first and stop at the first one whose
+ * calibrated summary score is below {@code heapFactor ×} the current k-th score (once k hits exist); score each
+ * unseen live document of a visited block exactly from the forward index; then score the list's tail (not yet
+ * blocked) the same way.
+ *
+ * <p><b>Calibration.</b> A summary keeps a block's heaviest coordinates only ({@code summaryAlpha},
+ * {@code summaryMaxTerms}), so its score underestimates the block's documents by however much query mass falls on
+ * the dropped coordinates. On peaked vectors that is little; on flat ones (hundreds of similar weights per document,
+ * as our default model writes) summary scores come out several times below true scores and every block after the
+ * first looks hopeless. The traversal therefore measures the underestimate as it goes: ρ = Σ best exact score in a
+ * visited block / Σ that block's summary score, over the blocks visited so far for this query, and compares
+ * {@code ρ × summary} (ρ ≥ 1) with the threshold. Two floats per query; on peaked vectors ρ stays near 1.
+ *
+ * <p>Stateless: everything per query lives in the caller's {@link QueryScratch} (the dense query is already set).
+ */
+final class ApproximateTraversal {
+
+    private ApproximateTraversal() {
+    }
+
+    /**
+     * Offers candidates to {@code scratch.top}; {@code allowed} (nullable) restricts them to a filter's slots. Leaves
+     * the counts in {@code scratch.scored/evaluated/skipped}.
+     */
+    static void search(View v, QueryScratch scratch, int[] queryTerms, float[] queryWeights, int queryTermCount,
+                       SearchKnobs knobs, RoaringBitmap allowed) {
+        float[] q = scratch.dense;
+        TopK top = scratch.top;
+        scratch.beginSeen(v.slotLimit);
+        int cut = Math.min(knobs.queryCut(), queryTermCount);
+        long[] termOrder = scratch.termOrder(queryTermCount);
+        for (int i = 0; i < queryTermCount; i++) {
+            // heaviest first, then lower term id: weights >= 0 order like their bits
+            termOrder[i] = ((long) (0x7fffffff - Float.floatToIntBits(queryWeights[i])) << 32) | queryTerms[i];
+        }
+        Arrays.sort(termOrder, 0, queryTermCount);
+        float heapFactor = knobs.heapFactor();
+        float trueScoreSum = 0f;
+        float summaryScoreSum = 0f;
+        int scored = 0;
+        int evaluated = 0;
+        int skipped = 0;
+        AtomicReferenceArray<PostingList> lists = v.generation.lists;
+        // lists may be newer than the view (re-blocked since): they can hold slots at or past v.slotLimit, which
+        // visible() rejects before anything indexes a per-slot array
+        for (int c = 0; c < cut; c++) {
+            int term = (int) termOrder[c];
+            if (q[term] == 0f) {
+                continue;
+            }
+            PostingList list = lists.get(term);
+            if (list == null) {
+                continue;
+            }
+            BlockSummaries summaries = list.summaries;
+            int blocks = list.blocks();
+            long[] blockOrder = scratch.blockOrder(blocks);
+            for (int b = 0; b < blocks; b++) {
+                float bound = summaries.score(q, b);
+                blockOrder[b] = ((long) (0x7fffffff - Float.floatToIntBits(Math.max(0f, bound))) << 32) | b;
+            }
+            Arrays.sort(blockOrder, 0, blocks);
+            evaluated += blocks;
+            int[] docs = list.docs;
+            int[] blockStart = list.blockStart;
+            for (int i = 0; i < blocks; i++) {
+                long key = blockOrder[i];
+                float summaryScore = Float.intBitsToFloat(0x7fffffff - (int) (key >>> 32));
+                float rho = summaryScoreSum > 0f ? Math.max(1f, trueScoreSum / summaryScoreSum) : 1f;
+                if (top.full() && summaryScore * rho < heapFactor * top.threshold()) {
+                    skipped += blocks - i;
+                    break;
+                }
+                int b = (int) key;
+                float blockBest = 0f;
+                for (int j = blockStart[b], end = blockStart[b + 1]; j < end; j++) {
+                    int s = docs[j];
+                    if (v.visible(s) && scratch.markSeen(s) && (allowed == null || allowed.contains(s))) {
+                        float score = ScoreKernels.scoreSlot(q, v, s);
+                        top.offer(s, score);
+                        blockBest = Math.max(blockBest, score);
+                        scored++;
+                    }
+                }
+                if (blockBest > 0f && summaryScore > 0f) {
+                    trueScoreSum += blockBest;
+                    summaryScoreSum += summaryScore;
+                }
+            }
+            int tailCount = list.count();
+            int[] tail = list.array();
+            for (int j = 0; j < tailCount; j++) {
+                int s = tail[j];
+                if (v.visible(s) && scratch.markSeen(s) && (allowed == null || allowed.contains(s))) {
+                    top.offer(s, ScoreKernels.scoreSlot(q, v, s));
+                    scored++;
+                }
+            }
+        }
+        scratch.scored = scored;
+        scratch.evaluated = evaluated;
+        scratch.skipped = skipped;
+    }
+}

@@ -1,0 +1,134 @@
+package io.streamsparse.core.index;
+
+import java.util.concurrent.ArrayBlockingQueue;
+
+/**
+ * Re-blocks drifted lists off the writer thread ({@link IndexConfig.ReblockMode#BACKGROUND}). The writer hands over
+ * a {@link Job}: a list, the length of its tail and the tail array as they were when a view was published, and that
+ * {@link View}. The builder merges from exactly that state ({@link ListBuilder#merge}) and hands the job back; the
+ * writer installs the result in its own time ({@link ShardWriter}), carrying over postings appended meanwhile.
+ *
+ * <p>Why the builder may read while the writer writes: everything a job reads was written before the hand-over (a
+ * queue transfer is a happens-before edge) and is never modified afterwards: the list's blocked part is immutable,
+ * tail entries below the handed-over count and forward entries of slots below the view's limit are never rewritten,
+ * and the builder ignores deaths after the view's stamp (see {@link View}). The only racy read is of death stamps,
+ * which the visibility rule tolerates. Nothing the builder makes is visible to a reader before the writer publishes
+ * it. See docs/ARCHITECTURE.md, "Threading and publication".
+ *
+ * <p>Two ways to run: a daemon thread ({@link #threaded}), or by hand ({@link #manual}): the caller runs queued jobs
+ * with {@link #runOne()} whenever it likes, which lets a test place the builder at every point between writer
+ * operations.
+ */
+final class Reblocker implements AutoCloseable {
+
+    /** Jobs handed over and not yet installed, at most: bounds the memory of views and merged lists in flight. */
+    static final int MAX_IN_FLIGHT = 32;
+
+    /** One hand-over. The builder sets {@link #merged} (or {@link #failure}) before handing it back. */
+    static final class Job {
+        final PostingList list;
+        final int tailCount;
+        final int[] tail;
+        /** The writer's dead-posting count of {@link #list} at the hand-over. */
+        final int deadAtHandOver;
+        final View view;
+        PostingList merged;
+        RuntimeException failure;
+
+        Job(PostingList list, int tailCount, int[] tail, int deadAtHandOver, View view) {
+            this.list = list;
+            this.tailCount = tailCount;
+            this.tail = tail;
+            this.deadAtHandOver = deadAtHandOver;
+            this.view = view;
+        }
+    }
+
+    private final ListBuilder builder;
+    private final ArrayBlockingQueue<Job> todo = new ArrayBlockingQueue<>(MAX_IN_FLIGHT);
+    private final ArrayBlockingQueue<Job> done = new ArrayBlockingQueue<>(MAX_IN_FLIGHT);
+    private final Thread thread;
+    private volatile boolean closed;
+
+    private Reblocker(IndexConfig config, String threadName) {
+        this.builder = new ListBuilder(config);
+        if (threadName == null) {
+            this.thread = null;
+        } else {
+            this.thread = new Thread(this::loop, threadName);
+            this.thread.setDaemon(true);
+            this.thread.start();
+        }
+    }
+
+    /** A builder on its own daemon thread. */
+    static Reblocker threaded(IndexConfig config) {
+        return new Reblocker(config, "reblocker");
+    }
+
+    /** A builder that runs only when {@link #runOne()} is called. */
+    static Reblocker manual(IndexConfig config) {
+        return new Reblocker(config, null);
+    }
+
+    /** Writer: hands a job over (the writer keeps at most {@link #MAX_IN_FLIGHT} in flight, so this never blocks). */
+    void submit(Job job) {
+        if (!todo.offer(job)) {
+            throw new IllegalStateException("more than " + MAX_IN_FLIGHT + " re-blocking jobs in flight");
+        }
+    }
+
+    /** Writer: a finished job, or null. */
+    Job poll() {
+        return done.poll();
+    }
+
+    /** Manual mode: runs the oldest queued job on the calling thread; false when none was queued. */
+    boolean runOne() {
+        Job job = todo.poll();
+        if (job == null) {
+            return false;
+        }
+        run(job);
+        return true;
+    }
+
+    /** Manual mode: jobs waiting to run. */
+    int queued() {
+        return todo.size();
+    }
+
+    private void loop() {
+        try {
+            while (!closed) {
+                run(todo.take());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run(Job job) {
+        try {
+            job.merged = builder.merge(job.list, job.tailCount, job.tail, job.view);
+        } catch (RuntimeException e) {
+            job.failure = e;
+        }
+        if (!done.offer(job)) {
+            throw new IllegalStateException("more than " + MAX_IN_FLIGHT + " re-blocking jobs finished");
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

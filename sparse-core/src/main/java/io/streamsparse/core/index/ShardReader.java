@@ -1,0 +1,196 @@
+package io.streamsparse.core.index;
+
+import io.streamsparse.core.search.Hit;
+import io.streamsparse.core.search.SearchMode;
+import io.streamsparse.core.search.SearchRequest;
+import io.streamsparse.core.search.SearchResult;
+import io.streamsparse.core.search.ShardSearcher;
+import io.streamsparse.core.vector.SparseVector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.roaringbitmap.PeekableIntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The read side of one shard: exact and approximate search, statistics and digests over the {@link View} its
+ * {@link ShardWriter} published last. Every call reads the view once (one volatile load) and uses only it, so it
+ * sees each operation entirely or not at all; nothing here locks or waits for the writer. Safe for any number of
+ * threads; per-thread scratch makes a search allocate only its result. See docs/ARCHITECTURE.md, "Threading and
+ * publication".
+ */
+public final class ShardReader implements ShardSearcher {
+
+    private final IndexConfig config;
+    /** The writer's running document frequencies (racy reads: one operation early or late). */
+    private final int[] df;
+    private final ThreadLocal<QueryScratch> scratch;
+    private volatile View view;
+
+    ShardReader(IndexConfig config, int[] df) {
+        this.config = config;
+        this.df = df;
+        this.scratch = ThreadLocal.withInitial(() -> new QueryScratch(config.vocabularySize()));
+    }
+
+    /** Writer: makes {@code v} what every later read sees. */
+    void publish(View v) {
+        view = v;
+    }
+
+    /** The published view (tests inspect lists and visibility through it). */
+    View currentView() {
+        return view;
+    }
+
+    public IndexConfig config() {
+        return config;
+    }
+
+    public long appliedOffset() {
+        return view.appliedOffset;
+    }
+
+    public int liveDocuments() {
+        return view.liveDocs;
+    }
+
+    /**
+     * Number of live documents containing {@code termId} (exact running count; a reader concurrent with the writer
+     * may see it one operation early or late). 0 for ids outside the vocabulary.
+     */
+    public int documentFrequency(int termId) {
+        return termId >= 0 && termId < df.length ? df[termId] : 0;
+    }
+
+    @Override
+    public SearchResult search(SearchRequest request) {
+        if (request == null) {
+            throw new IllegalArgumentException("request must not be null");
+        }
+        View v = view;
+        QueryScratch sc = scratch.get();
+        float[] q = sc.dense;
+        SparseVector query = request.query();
+        int[] queryTerms = query.termIds();
+        float[] queryWeights = query.weights();
+        int queryTermCount = 0;
+        while (queryTermCount < queryTerms.length && queryTerms[queryTermCount] < q.length) {
+            q[queryTerms[queryTermCount]] = queryWeights[queryTermCount];
+            queryTermCount++;
+        }
+        try {
+            TopK top = sc.top;
+            top.reset(request.k(), v.meta);
+            RoaringBitmap allowed = request.filter() == null ? null
+                    : v.generation.fields.evaluate(request.filter());
+            if (allowed != null && allowed.isEmpty()) {
+                return toResult(v, sc, 0, 0, 0, true);
+            }
+            if (request.mode() == SearchMode.EXACT) {
+                int scored = allowed == null ? exactScan(v, q, top) : exactOver(v, q, top, allowed);
+                return toResult(v, sc, scored, 0, 0, true);
+            }
+            if (allowed != null && allowed.getLongCardinality() <= request.knobs().filterExactMax()) {
+                return toResult(v, sc, exactOver(v, q, top, allowed), 0, 0, true);
+            }
+            ApproximateTraversal.search(v, sc, queryTerms, queryWeights, queryTermCount, request.knobs(), allowed);
+            return toResult(v, sc, sc.scored, sc.evaluated, sc.skipped, false);
+        } finally {
+            for (int i = 0; i < queryTermCount; i++) {
+                q[queryTerms[i]] = 0f;
+            }
+        }
+    }
+
+    /** Scores every visible slot. */
+    private static int exactScan(View v, float[] q, TopK top) {
+        int scored = 0;
+        for (int s = 0; s < v.slotLimit; s++) {
+            if (v.visible(s)) {
+                top.offer(s, ScoreKernels.scoreSlot(q, v, s));
+                scored++;
+            }
+        }
+        return scored;
+    }
+
+    /** Scores every visible slot of {@code allowed}. */
+    private static int exactOver(View v, float[] q, TopK top, RoaringBitmap allowed) {
+        int scored = 0;
+        PeekableIntIterator it = allowed.getIntIterator();
+        while (it.hasNext()) {
+            int s = it.next();
+            if (s >= v.slotLimit) {
+                break;
+            }
+            if (v.visible(s)) {
+                top.offer(s, ScoreKernels.scoreSlot(q, v, s));
+                scored++;
+            }
+        }
+        return scored;
+    }
+
+    private static SearchResult toResult(View v, QueryScratch sc, int scored, int evaluated, int skipped,
+                                         boolean exact) {
+        sc.ensureOut(sc.top.size());
+        int n = sc.top.drainBestFirst(sc.outSlots, sc.outScores);
+        List<Hit> hits = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            DocMeta m = v.meta[sc.outSlots[i]];
+            hits.add(new Hit(m.docId(), sc.outScores[i], m.title(), m.snippet()));
+        }
+        return new SearchResult(hits, scored, evaluated, skipped, exact, v.appliedOffset);
+    }
+
+    public IndexStats stats() {
+        View v = view;
+        long forwardPostings = 0;
+        for (int s = 0; s < v.slotLimit; s++) {
+            if (v.visible(s)) {
+                forwardPostings += v.start[s + 1] - v.start[s];
+            }
+        }
+        long listPostings = 0;
+        long blocks = 0;
+        long summaryEntries = 0;
+        long listBytes = (long) config.vocabularySize() * 8;
+        int drifted = 0;
+        AtomicReferenceArray<PostingList> lists = v.generation.lists;
+        for (int t = 0; t < lists.length(); t++) {
+            PostingList list = lists.get(t);
+            if (list != null) {
+                listPostings += list.blockedSize() + list.count();
+                blocks += list.blocks();
+                summaryEntries += list.summaries.entries();
+                listBytes += list.approxBytes();
+                if (list.drifted()) {
+                    drifted++;
+                }
+            }
+        }
+        long forwardBytes = v.forwardBytes();
+        long fieldBytes = v.generation.fields.approxBytes();
+        return new IndexStats(v.liveDocs, v.slotLimit, forwardPostings, listPostings, blocks, summaryEntries, drifted,
+                forwardBytes, listBytes, forwardBytes + listBytes + fieldBytes + (long) df.length * 4,
+                v.appliedOffset);
+    }
+
+    /**
+     * Hash of the logical content: every live document's id, title, snippet, fields and stored vector, in doc-id
+     * order, so it is independent of arrival order and of the physical layout (SHA-256). Replicas that applied the
+     * same stream have equal digests.
+     */
+    public byte[] contentDigest() {
+        return ContentDigests.content(view);
+    }
+
+    /**
+     * Hash of the physical layout of the inverted lists (blocks, summaries, thresholds, tails), in term order. Two
+     * shards with equal content have equal layout digests after {@code compact()}; tests use it for P1.
+     */
+    byte[] layoutDigest() {
+        return ContentDigests.layout(view);
+    }
+}

@@ -1,0 +1,587 @@
+package io.streamsparse.core.index;
+
+import com.carrotsearch.hppc.ObjectIntHashMap;
+import io.streamsparse.core.vector.EncodedDocument;
+import io.streamsparse.core.vector.SparseVector;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.stream.IntStream;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The single writer of one shard: applies a Kafka partition's operations in offset order, compacts, hands drifted
+ * lists to re-blocking, and publishes what readers see through its {@link ShardReader}.
+ *
+ * <h2>Contract (docs/ARCHITECTURE.md, "FTL contract")</h2>
+ * <ul>
+ *   <li><b>P1</b> After any stream of operations the logical content (live docs, their stored vectors and fields,
+ *       per-term document frequencies) equals {@link #build} of each document's latest version, and exact results
+ *       are identical. After {@link #compact()} the physical layout and snapshot bytes are identical too.</li>
+ *   <li><b>P2</b> An operation whose offset is {@code <= appliedOffset()} changes nothing and returns false.</li>
+ *   <li><b>P3</b> An upsert or delete costs O(nnz(old) + nnz(new)) amortized, plus re-blocking of the lists it
+ *       drifted (on this thread, or handed to a background thread in {@link IndexConfig.ReblockMode#BACKGROUND}).</li>
+ *   <li><b>P4</b> Snapshot at offset o + replay from o equals replay from 0.</li>
+ * </ul>
+ * Stored weights are quantized per document ({@link Quantization}); "exact" means exact over the stored weights.
+ *
+ * <h2>Threading</h2>
+ * One thread calls the mutators ({@link #upsert}, {@link #delete}, {@link #compact()}, {@link #maintain},
+ * {@link #image()}). After each operation it publishes a new immutable {@link View} (one volatile store in the
+ * reader); slots are appended, never reused until compaction publishes a new generation; deaths are stamped with the
+ * operation's offset; a list's tail count is released after its entries; a re-blocked list replaces the old one by
+ * one release store. Readers never lock. See docs/ARCHITECTURE.md, "Threading and publication".
+ *
+ * <h2>Append path</h2>
+ * An upsert allocates its {@link DocMeta} and the published {@link View}, nothing per posting: the id → slot map is
+ * open addressing over primitive arrays (HPPC), the forward index and tails are primitive arrays grown by half.
+ */
+public final class ShardWriter implements AutoCloseable {
+
+    /** Postings per chunk of terms built at once by {@link #rebuildAll()}: bounds its transient memory. */
+    static final int REBUILD_CHUNK_POSTINGS = 1 << 24;
+
+    private final IndexConfig config;
+    private final ShardReader reader;
+    private ForwardIndex forward;
+    private final ObjectIntHashMap<String> slotOf = new ObjectIntHashMap<>();
+    private final int[] df;
+    private int liveDocs;
+    private long appliedOffset = -1;
+    private Generation generation;
+    private View view;
+    private final ThreadLocal<ListBuilder> builders;
+    /** The builder used on this thread for inline and deferred re-blocking. */
+    private final ListBuilder writerBuilder;
+    /** Background re-blocking, or null in the other modes. */
+    private final Reblocker reblocker;
+    /** Terms whose list has a job with the {@link #reblocker}: nobody else replaces those lists meanwhile. */
+    private final boolean[] inFlight;
+    private int inFlightCount;
+    /** Terms queued in {@link #pending}. */
+    private final boolean[] pendingFlag;
+    /**
+     * {@code minWeight} of each term's current list (0 when it has none), mirrored in one flat array so an upsert
+     * touches the list objects of admitted postings only, not of all its terms.
+     */
+    private final float[] admitWeight;
+    /** FIFO of terms whose lists drifted past a re-block threshold: {@code pending[pendingHead .. pendingEnd)}. */
+    private int[] pending = new int[64];
+    private int pendingHead;
+    private int pendingEnd;
+
+    public ShardWriter(IndexConfig config) {
+        this(config, config == null || config.reblockMode() != IndexConfig.ReblockMode.BACKGROUND ? null
+                : Reblocker.threaded(config));
+    }
+
+    /** A writer whose background re-blocking runs on {@code reblocker} (tests pass a manual one). */
+    ShardWriter(IndexConfig config, Reblocker reblocker) {
+        if (config == null) {
+            throw new IllegalArgumentException("config must not be null");
+        }
+        this.config = config;
+        this.forward = new ForwardIndex(config.quantization(), config.clusteringTerms());
+        this.df = new int[config.vocabularySize()];
+        this.generation = new Generation(config.vocabularySize());
+        this.builders = ThreadLocal.withInitial(() -> new ListBuilder(config));
+        this.writerBuilder = new ListBuilder(config);
+        this.reblocker = reblocker;
+        this.inFlight = new boolean[config.vocabularySize()];
+        this.pendingFlag = new boolean[config.vocabularySize()];
+        this.admitWeight = new float[config.vocabularySize()];
+        this.reader = new ShardReader(config, df);
+        publish();
+    }
+
+    /**
+     * Batch build of a shard holding exactly {@code docs} (the reference for P1): the same as streaming them in and
+     * calling {@link #compact()}, independent of the map's iteration order.
+     */
+    public static ShardWriter build(IndexConfig config, long appliedOffset, Map<String, EncodedDocument> docs) {
+        if (appliedOffset < -1) {
+            throw new IllegalArgumentException("appliedOffset must be >= -1, was " + appliedOffset);
+        }
+        ShardWriter writer = new ShardWriter(config);
+        List<String> ids = new ArrayList<>(docs.keySet());
+        ids.sort(Comparator.naturalOrder());
+        long pool = 0;
+        for (String id : ids) {
+            EncodedDocument d = docs.get(id);
+            writer.checkDocument(-1, id, d);
+            pool += d.vector().nnz();
+        }
+        if (pool > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("too many postings for one shard: " + pool);
+        }
+        ForwardIndex f = new ForwardIndex(config.quantization(), config.clusteringTerms(), ids.size(), (int) pool);
+        for (String id : ids) {
+            EncodedDocument d = docs.get(id);
+            f.append(new DocMeta(id, d.title(), d.snippet(), d.fields()), ContentHash.docKey(config.seed(), id),
+                    d.vector());
+        }
+        writer.adopt(f, appliedOffset);
+        writer.rebuildAll();
+        return writer;
+    }
+
+    /** A writer holding exactly the image's state (same slot order, same applied offset). */
+    public static ShardWriter fromImage(ShardImage image) {
+        ShardWriter writer = new ShardWriter(image.config());
+        writer.adopt(ShardImages.forward(image), image.appliedOffset());
+        Generation g = ShardImages.lists(image);
+        if (g == null) {
+            writer.rebuildAll();
+            return writer;
+        }
+        for (int t = 0; t < g.lists.length(); t++) {
+            PostingList list = g.lists.getPlain(t);
+            if (list != null) {
+                writer.admitWeight[t] = list.minWeight;
+                if (list.drifted()) {
+                    writer.markPending(t);
+                }
+            }
+        }
+        writer.buildFields(writer.forward, g);
+        writer.generation = g;
+        writer.publish();
+        return writer;
+    }
+
+    /** Takes over a forward index whose every slot is live: the id map, document frequencies and counts. */
+    private void adopt(ForwardIndex f, long offset) {
+        slotOf.clear();
+        slotOf.ensureCapacity(f.slots);
+        Arrays.fill(df, 0);
+        for (int s = 0; s < f.slots; s++) {
+            slotOf.put(f.meta[s].docId(), s);
+            for (int e = f.start[s], end = f.start[s + 1]; e < end; e++) {
+                df[f.terms[e]]++;
+            }
+        }
+        forward = f;
+        liveDocs = f.slots;
+        appliedOffset = offset;
+    }
+
+    public IndexConfig config() {
+        return config;
+    }
+
+    /** The read side of this shard: safe for any number of threads, never blocked by this writer. */
+    public ShardReader reader() {
+        return reader;
+    }
+
+    /** The last applied offset, -1 before anything. */
+    public long appliedOffset() {
+        return appliedOffset;
+    }
+
+    /**
+     * Inserts or replaces a document. Returns false and changes nothing when {@code offset <= appliedOffset()}.
+     *
+     * @throws IllegalArgumentException on a null id or document, a negative offset, or a term id outside the
+     *                                  vocabulary (nothing changes, the offset does not advance)
+     */
+    public boolean upsert(long offset, String docId, EncodedDocument doc) {
+        checkOffset(offset);
+        checkDocument(offset, docId, doc);
+        if (offset <= appliedOffset) {
+            return false;
+        }
+        long stamp = offset + 1;
+        int at = slotOf.indexOf(docId);
+        if (slotOf.indexExists(at)) {
+            kill(slotOf.indexGet(at), stamp);
+        } else {
+            liveDocs++;
+        }
+        DocMeta m = new DocMeta(docId, doc.title(), doc.snippet(), doc.fields());
+        ForwardIndex f = forward;
+        int slot = f.append(m, ContentHash.docKey(config.seed(), docId), doc.vector());
+        if (slotOf.indexExists(at)) {
+            slotOf.indexReplace(at, slot);
+        } else {
+            slotOf.indexInsert(at, docId, slot);
+        }
+        AtomicReferenceArray<PostingList> lists = generation.lists;
+        float scale = f.scale[slot];
+        for (int e = f.start[slot], end = f.start[slot + 1]; e < end; e++) {
+            int t = f.terms[e];
+            df[t]++;
+            float w = f.code(e) * scale;
+            if (w == 0f) {
+                continue; // scores nothing; stays in the forward index only
+            }
+            if (w < admitWeight[t]) {
+                continue; // below the list's pruning threshold: a batch build would prune it too
+            }
+            PostingList list = lists.getPlain(t);
+            if (list == null) {
+                list = PostingList.empty(t, 0f, config);
+                lists.setRelease(t, list);
+            }
+            list.append(slot);
+            if (list.drifted()) {
+                markPending(t);
+            }
+        }
+        generation.fields.add(m.fields(), slot, f.died);
+        appliedOffset = offset;
+        publish();
+        afterOperation();
+        return true;
+    }
+
+    private void checkDocument(long offset, String docId, EncodedDocument doc) {
+        if (docId == null) {
+            throw new IllegalArgumentException("docId must not be null (offset " + offset + ")");
+        }
+        if (doc == null) {
+            throw new IllegalArgumentException("document must not be null for " + docId + "; use delete");
+        }
+        SparseVector v = doc.vector();
+        if (v.nnz() > 0 && v.termId(v.nnz() - 1) >= config.vocabularySize()) {
+            throw new IllegalArgumentException("term id " + v.termId(v.nnz() - 1) + " of document " + docId
+                    + " is outside the vocabulary of " + config.vocabularySize());
+        }
+    }
+
+    /** Deletes a document; an unknown id only advances the offset. Returns false when the offset was applied. */
+    public boolean delete(long offset, String docId) {
+        checkOffset(offset);
+        if (docId == null) {
+            throw new IllegalArgumentException("docId must not be null (offset " + offset + ")");
+        }
+        if (offset <= appliedOffset) {
+            return false;
+        }
+        int at = slotOf.indexOf(docId);
+        if (slotOf.indexExists(at)) {
+            kill(slotOf.indexRemove(at), offset + 1);
+            liveDocs--;
+        }
+        appliedOffset = offset;
+        publish();
+        afterOperation();
+        return true;
+    }
+
+    private static void checkOffset(long offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be >= 0, was " + offset);
+        }
+    }
+
+    /** Marks a live slot dead at {@code stamp} and takes its terms out of the document frequencies. */
+    private void kill(int slot, long stamp) {
+        ForwardIndex f = forward;
+        f.died[slot] = stamp;
+        AtomicReferenceArray<PostingList> lists = generation.lists;
+        float scale = f.scale[slot];
+        for (int e = f.start[slot], end = f.start[slot + 1]; e < end; e++) {
+            int t = f.terms[e];
+            df[t]--;
+            float w = f.code(e) * scale;
+            if (w == 0f || w < admitWeight[t]) {
+                continue;
+            }
+            PostingList list = lists.getPlain(t);
+            if (list != null) {
+                list.dead++;
+                if (list.drifted()) {
+                    markPending(t);
+                }
+            }
+        }
+    }
+
+    private void publish() {
+        View v = new View(appliedOffset, liveDocs, forward, generation);
+        view = v;
+        reader.publish(v);
+    }
+
+    // ------------------------------------------------------------------------------------------------ re-blocking
+
+    private void markPending(int term) {
+        if (!pendingFlag[term]) {
+            pendingFlag[term] = true;
+            if (pendingEnd == pending.length) {
+                if (pendingHead > 0) {
+                    System.arraycopy(pending, pendingHead, pending, 0, pendingEnd - pendingHead);
+                    pendingEnd -= pendingHead;
+                    pendingHead = 0;
+                } else {
+                    pending = ArrayGrowth.grow(pending, pendingEnd + 1);
+                }
+            }
+            pending[pendingEnd++] = term;
+        }
+    }
+
+    /** The oldest pending term (removed from the queue), or -1. */
+    private int nextPending() {
+        if (pendingHead == pendingEnd) {
+            return -1;
+        }
+        int t = pending[pendingHead++];
+        pendingFlag[t] = false;
+        if (pendingHead == pendingEnd) {
+            pendingHead = 0;
+            pendingEnd = 0;
+        }
+        return t;
+    }
+
+    /** End of an operation: re-block what it drifted (inline), or trade finished and new background jobs. */
+    private void afterOperation() {
+        switch (config.reblockMode()) {
+            case INLINE -> maintain(Integer.MAX_VALUE);
+            case BACKGROUND -> maintain(Integer.MAX_VALUE);
+            case DEFERRED -> {
+            }
+        }
+    }
+
+    /**
+     * Re-blocking work of this thread. Inline and deferred modes: re-blocks up to {@code maxLists} drifted lists,
+     * oldest first (the tail is merged into the blocks, or the list is rebuilt when it churned; postings of deleted
+     * documents leave); readers keep searching meanwhile and switch to each new list as it is published. Background
+     * mode: publishes up to {@code maxLists} lists the background thread has finished, then hands it further drifted
+     * lists. Returns the number of lists published.
+     */
+    public int maintain(int maxLists) {
+        if (maxLists < 0) {
+            throw new IllegalArgumentException("maxLists must be >= 0, was " + maxLists);
+        }
+        return reblocker == null ? reblockHere(maxLists) : tradeWithBackground(maxLists);
+    }
+
+    private int reblockHere(int maxLists) {
+        AtomicReferenceArray<PostingList> lists = generation.lists;
+        int done = 0;
+        while (done < maxLists) {
+            int t = nextPending();
+            if (t < 0) {
+                break;
+            }
+            PostingList list = lists.getPlain(t);
+            if (list != null && list.drifted()) {
+                PostingList merged = writerBuilder.merge(list, list.writerCount(), list.writerArray(), view);
+                admitWeight[t] = merged.minWeight;
+                lists.setRelease(t, merged);
+                done++;
+            }
+        }
+        return done;
+    }
+
+    private int tradeWithBackground(int maxLists) {
+        int installed = 0;
+        Reblocker.Job job;
+        while (installed < maxLists && (job = reblocker.poll()) != null) {
+            if (install(job)) {
+                installed++;
+            }
+        }
+        AtomicReferenceArray<PostingList> lists = generation.lists;
+        while (inFlightCount < Reblocker.MAX_IN_FLIGHT) {
+            int t = nextPending();
+            if (t < 0) {
+                break;
+            }
+            PostingList list = lists.getPlain(t);
+            if (inFlight[t] || list == null || !list.drifted()) {
+                continue; // in flight: the install re-checks the drift
+            }
+            inFlight[t] = true;
+            inFlightCount++;
+            reblocker.submit(new Reblocker.Job(list, list.writerCount(), list.writerArray(), list.dead, view));
+        }
+        return installed;
+    }
+
+    /**
+     * Publishes a finished job's list: the merged list plus the postings appended to the old list's tail since the
+     * hand-over, with the old list's deaths since then. A job from an older generation (a compaction ran meanwhile)
+     * is dropped. Returns whether a list was published.
+     */
+    private boolean install(Reblocker.Job job) {
+        int t = job.list.term;
+        if (job.view.generation != generation) {
+            return false; // compact() renumbered the slots and reset inFlight
+        }
+        inFlight[t] = false;
+        inFlightCount--;
+        if (job.failure != null) {
+            throw new IllegalStateException("background re-blocking of term " + t + " failed", job.failure);
+        }
+        AtomicReferenceArray<PostingList> lists = generation.lists;
+        PostingList current = lists.getPlain(t);
+        if (current != job.list) {
+            throw new IllegalStateException("list of term " + t + " replaced while its job was in flight");
+        }
+        PostingList merged = job.merged;
+        int[] tail = current.writerArray();
+        for (int i = job.tailCount, n = current.writerCount(); i < n; i++) {
+            merged.append(tail[i]);
+        }
+        // postings that died after the hand-over were live at the job's view, so they are in the merged list (or
+        // pruned from it: then this overcounts, which only re-blocks it sooner)
+        merged.dead = current.dead - job.deadAtHandOver;
+        admitWeight[t] = merged.minWeight;
+        lists.setRelease(t, merged);
+        if (merged.drifted()) {
+            markPending(t);
+        }
+        return true;
+    }
+
+    /** Lists waiting for re-blocking (this thread's view), handed to the background thread or not. */
+    public int pendingReblocks() {
+        return pendingEnd - pendingHead + inFlightCount;
+    }
+
+    // ------------------------------------------------------------------------------------------------ compaction
+
+    /**
+     * Rebuilds everything from the live documents: slots renumbered in doc-id order, dead slots reclaimed, every list
+     * re-blocked. Afterwards the physical layout equals {@link #build} of the same content.
+     */
+    public void compact() {
+        View v = view;
+        int n = 0;
+        int[] live = new int[v.liveDocs];
+        long pool = 0;
+        for (int s = 0; s < v.slotLimit; s++) {
+            if (v.visible(s)) {
+                live[n++] = s;
+                pool += v.start[s + 1] - v.start[s];
+            }
+        }
+        DocMeta[] meta = v.meta;
+        int[] order = IntStream.of(live).limit(n).boxed()
+                .sorted((a, b) -> meta[a].docId().compareTo(meta[b].docId())).mapToInt(Integer::intValue).toArray();
+        ForwardIndex f = new ForwardIndex(config.quantization(), config.clusteringTerms(), n, (int) pool);
+        for (int s : order) {
+            int from = v.start[s];
+            f.appendQuantized(meta[s], v.keyHash[s], v.terms, v.codes, from, v.start[s + 1] - from, v.scale[s]);
+        }
+        adopt(f, appliedOffset);
+        rebuildAll();
+    }
+
+    /**
+     * Builds a fresh generation over the current forward index (every slot live): all lists from scratch in
+     * parallel (each list is a pure function of its postings, so the thread count changes nothing), field bitmaps
+     * from the documents; then publishes it. Background jobs of the old generation are dropped when they return.
+     */
+    private void rebuildAll() {
+        ForwardIndex f = forward;
+        int vocab = config.vocabularySize();
+        Generation g = new Generation(vocab);
+        View all = new View(appliedOffset, liveDocs, f, g);
+        Arrays.fill(admitWeight, 0f);
+        // postings with weight > 0 per term
+        int[] count = new int[vocab + 1];
+        for (int e = 0; e < f.size; e++) {
+            if (f.code(e) != 0) {
+                count[f.terms[e]]++;
+            }
+        }
+        int lo = 0;
+        while (lo < vocab) {
+            long sum = 0;
+            int hi = lo;
+            while (hi < vocab && (hi == lo || sum + count[hi] <= REBUILD_CHUNK_POSTINGS)) {
+                sum += count[hi++];
+            }
+            buildChunk(all, g, count, lo, hi, (int) sum);
+            lo = hi;
+        }
+        buildFields(f, g);
+        generation = g;
+        Arrays.fill(pendingFlag, false);
+        pendingHead = 0;
+        pendingEnd = 0;
+        Arrays.fill(inFlight, false);
+        inFlightCount = 0;
+        publish();
+    }
+
+    /** Field bitmaps of every slot of {@code f} (all live) into {@code g}. */
+    private void buildFields(ForwardIndex f, Generation g) {
+        HashMap<String, HashMap<String, RoaringBitmap>> fieldBits = new HashMap<>();
+        for (int s = 0; s < f.slots; s++) {
+            for (Map.Entry<String, String> e : f.meta[s].fields().entrySet()) {
+                fieldBits.computeIfAbsent(e.getKey(), k -> new HashMap<>())
+                        .computeIfAbsent(e.getValue(), k -> new RoaringBitmap()).add(s);
+            }
+        }
+        fieldBits.forEach((field, values) -> values.forEach((value, bits) -> {
+            bits.runOptimize();
+            g.fields.putBase(field, value, bits);
+        }));
+    }
+
+    /** Gathers the postings of terms {@code [lo, hi)} (slot order) and builds their lists in parallel. */
+    private void buildChunk(View f, Generation g, int[] count, int lo, int hi, int total) {
+        int[] offset = new int[hi - lo + 1];
+        for (int t = lo; t < hi; t++) {
+            offset[t - lo + 1] = offset[t - lo] + count[t];
+        }
+        int[] slots = new int[total];
+        float[] weights = new float[total];
+        int[] fill = Arrays.copyOf(offset, hi - lo);
+        for (int s = 0; s < f.slotLimit; s++) {
+            float scale = f.scale[s];
+            for (int e = f.start[s], end = f.start[s + 1]; e < end; e++) {
+                int t = f.terms[e];
+                if (t < lo || t >= hi) {
+                    continue;
+                }
+                int c = f.code(e);
+                if (c != 0) {
+                    int at = fill[t - lo]++;
+                    slots[at] = s;
+                    weights[at] = c * scale;
+                }
+            }
+        }
+        IntStream.range(lo, hi).parallel().forEach(t -> {
+            int from = offset[t - lo];
+            int n = offset[t - lo + 1] - from;
+            if (n == 0) {
+                return;
+            }
+            int[] ts = Arrays.copyOfRange(slots, from, from + n);
+            float[] tw = Arrays.copyOfRange(weights, from, from + n);
+            PostingList list = builders.get().build(t, ts, tw, n, 0f, f);
+            admitWeight[t] = list.minWeight;
+            g.lists.set(t, list);
+        });
+    }
+
+    /**
+     * The shard's complete state as flat arrays, for a snapshot (at {@link #appliedOffset()}). Call it on this
+     * writer's thread, between operations.
+     */
+    public ShardImage image() {
+        return ShardImages.image(config, view);
+    }
+
+    /** Stops the background re-blocking thread, if any; the published state stays readable. */
+    @Override
+    public void close() {
+        if (reblocker != null) {
+            reblocker.close();
+        }
+    }
+}
