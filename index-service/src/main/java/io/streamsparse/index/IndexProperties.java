@@ -59,9 +59,12 @@ public record IndexProperties(
     public record Engine(Integer blockSize, Integer pruneLambda, Float summaryAlpha, Integer summaryMaxTerms,
                          Integer queryCut, Float heapFactor) {
 
-        /** The engine config the service builds shards with: deferred re-blocking (between polls), these knobs. */
+        /**
+         * The engine config the service builds shards with: re-blocking on a background thread (the consumer thread
+         * only applies records and publishes finished lists), these knobs.
+         */
         public IndexConfig indexConfig() {
-            IndexConfig c = IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.DEFERRED);
+            IndexConfig c = IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.BACKGROUND);
             if (blockSize != null) {
                 c = c.withBlockSize(blockSize);
             }

@@ -1,6 +1,6 @@
 package io.streamsparse.index;
 
-import io.streamsparse.core.index.ShardIndex;
+import io.streamsparse.core.index.ShardReader;
 import io.streamsparse.core.search.Filter;
 import io.streamsparse.core.search.SearchKnobs;
 import io.streamsparse.core.search.SearchMode;
@@ -58,14 +58,14 @@ public class ShardController {
     @GetMapping
     public List<ShardStatus> list() {
         List<ShardStatus> out = new ArrayList<>();
-        shards.all().forEach((id, index) -> out.add(new ShardStatus(id, index.appliedOffset(), index.liveDocuments(),
+        shards.readers().forEach((id, index) -> out.add(new ShardStatus(id, index.appliedOffset(), index.liveDocuments(),
                 index.stats().forwardPostings(), shards.isCaughtUp(id))));
         return out;
     }
 
     @PostMapping("/{shard}/search")
     public SearchResponse search(@PathVariable int shard, @RequestBody SearchBody body) {
-        ShardIndex index = shards.shard(shard);
+        ShardReader index = shards.reader(shard);
         SearchRequest request = toRequest(body);
         long start = System.nanoTime();
         SearchResult result = index.search(request);
@@ -113,7 +113,7 @@ public class ShardController {
 
     @GetMapping("/{shard}/digest")
     public Digest digest(@PathVariable int shard) {
-        ShardIndex index = shards.shard(shard);
+        ShardReader index = shards.reader(shard);
         return new Digest(shard, index.appliedOffset(), index.liveDocuments(),
                 HexFormat.of().formatHex(index.contentDigest()));
     }
@@ -128,7 +128,7 @@ public class ShardController {
         if (size < 1 || size > MAX_VOCABULARY) {
             throw new IllegalArgumentException("size must be in [1, " + MAX_VOCABULARY + "], was " + size);
         }
-        ShardIndex index = shards.shard(shard);
+        ShardReader index = shards.reader(shard);
         int documents = index.liveDocuments();
         int[] df = new int[size];
         for (int t = 0; t < size; t++) {
@@ -140,7 +140,7 @@ public class ShardController {
     /** Engine statistics of one shard, for operators. */
     @GetMapping("/{shard}/stats")
     public Map<String, Object> stats(@PathVariable int shard) {
-        ShardIndex index = shards.shard(shard);
+        ShardReader index = shards.reader(shard);
         return Map.of("shard", shard, "offset", index.appliedOffset(), "stats", index.stats());
     }
 }

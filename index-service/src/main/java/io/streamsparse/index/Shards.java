@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Timer;
 import io.streamsparse.core.index.IndexConfig;
 import io.streamsparse.core.index.ShardImage;
 import io.streamsparse.core.index.ShardIndex;
+import io.streamsparse.core.index.ShardReader;
+import io.streamsparse.core.index.ShardWriter;
 import jakarta.annotation.PreDestroy;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,7 +20,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -31,48 +32,22 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The shard indexes this instance owns, one per owned partition: restored from the newest intact snapshot at start,
- * snapshotted by update count and age while running, and ready only once each has caught up with the end of its
- * partition as seen at start (Spring Boot readiness refuses traffic until then).
+ * The registry of the partitions this instance owns, one {@link PartitionWriter} each: restored from the newest
+ * intact snapshot at start, snapshotted when a writer says it is due, and ready only once every partition has caught
+ * up with the end offset seen at start (Spring Boot readiness refuses traffic until then).
  *
- * <p>Threading: the Kafka consumer thread is the only writer of every shard ({@link #afterBatch} runs on it and
- * captures snapshot images there); snapshot files are written on one background thread; HTTP threads only read.
+ * <p>Threading: the Kafka consumer thread is the only caller of the writers ({@link #afterBatch} runs on it and
+ * captures snapshot images there); snapshot files are written on one background thread; HTTP threads only use
+ * {@link #reader}.
  */
 @Component("shards")
 public class Shards {
 
     private static final Logger log = LoggerFactory.getLogger(Shards.class);
 
-    /** Deferred re-blocking: upserts stay O(nnz) on the consumer thread; re-blocking runs between polls. */
-    /** Lists re-blocked between two checks of the maintenance time budget. */
-    static final int MAINTAIN_STEP_LISTS = 4;
-    /** Re-blocking budget after a batch however short the batch was, so drifted lists always make progress. */
-    static final long MIN_MAINTAIN_NANOS = 1_000_000L;
-
-
-    /** Mutable per-shard bookkeeping; fields are touched by the consumer thread unless volatile. */
-    static final class Shard {
-        final int id;
-        final ShardIndex index;
-        final SnapshotStore store;
-        final AtomicBoolean snapshotInFlight = new AtomicBoolean();
-        volatile long lastSnapshotMillis;
-        volatile long lag = -1;
-        volatile boolean caughtUp;
-        long updatesSinceSnapshot;
-
-        Shard(int id, ShardIndex index, SnapshotStore store, long lastSnapshotMillis) {
-            this.id = id;
-            this.index = index;
-            this.store = store;
-            this.lastSnapshotMillis = lastSnapshotMillis;
-        }
-    }
-
     private final IndexProperties properties;
     private final ApplicationEventPublisher events;
-    private final Map<Integer, Shard> byId = new TreeMap<>();
-    private final Map<Integer, Long> catchUpTargets = new TreeMap<>();
+    private final Map<Integer, PartitionWriter> byId = new TreeMap<>();
     private final ExecutorService snapshotWriter = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "snapshot-writer");
         t.setDaemon(true);
@@ -92,58 +67,68 @@ public class Shards {
                 .description("Snapshot writes that failed").register(registry);
         Counter corrupt = Counter.builder("streamsparse.index.snapshot.corrupt")
                 .description("Snapshot files found unreadable at start and skipped").register(registry);
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (int p : properties.partitions()) {
+            partitions.add(new TopicPartition(properties.topic(), p));
+        }
+        Map<Integer, Long> catchUpTargets = new TreeMap<>();
+        try (Consumer<?, ?> consumer = consumerFactory.createConsumer("index-catch-up", "probe")) {
+            consumer.endOffsets(partitions).forEach((tp, end) -> catchUpTargets.put(tp.partition(), end));
+        }
         IndexConfig engineConfig = properties.engine().indexConfig();
         for (int p : properties.partitions()) {
             SnapshotStore store = new SnapshotStore(properties.snapshotDir(), p, properties.snapshotRetain());
             long started = System.nanoTime();
             SnapshotStore.Loaded loaded = store.loadNewest();
             corrupt.increment(loaded.skippedCorrupt());
-            ShardIndex index;
+            ShardWriter shard;
             long lastSnapshot = 0;
             if (loaded.index() != null) {
-                index = loaded.index();
+                ShardIndex restored = loaded.index();
                 lastSnapshot = loaded.file().toFile().lastModified();
-                log.info("Shard {}: restored {} documents at offset {} from {} in {} ms", p, index.liveDocuments(),
-                        index.appliedOffset(), loaded.file(), (System.nanoTime() - started) / 1_000_000);
-                if (!index.config().equals(engineConfig)) {
+                log.info("Shard {}: restored {} documents at offset {} from {} in {} ms", p,
+                        restored.liveDocuments(), restored.appliedOffset(), loaded.file(),
+                        (System.nanoTime() - started) / 1_000_000);
+                shard = restored.writer();
+                if (!restored.config().equals(engineConfig)) {
                     long rebuilding = System.nanoTime();
-                    index = ShardIndex.fromImage(index.image().withConfig(engineConfig));
-                    log.info("Shard {}: snapshot built with {}; lists rebuilt for {} in {} ms", p,
-                            loaded.index().config(), engineConfig, (System.nanoTime() - rebuilding) / 1_000_000);
+                    ShardImage image = restored.image().withConfig(engineConfig);
+                    restored.close();
+                    shard = ShardWriter.fromImage(image);
+                    log.info("Shard {}: snapshot written under {}; {} for {} in {} ms", p, restored.config(),
+                            image.lists() == null ? "lists rebuilt" : "lists kept", engineConfig,
+                            (System.nanoTime() - rebuilding) / 1_000_000);
                 }
             } else {
-                index = new ShardIndex(engineConfig);
+                shard = new ShardWriter(engineConfig);
                 log.info("Shard {}: no usable snapshot in {}; replaying from the start", p, store.directory());
             }
-            Shard shard = new Shard(p, index, store, lastSnapshot);
-            byId.put(p, shard);
-            registerGauges(registry, shard);
-        }
-        List<TopicPartition> partitions = topicPartitions();
-        try (Consumer<?, ?> consumer = consumerFactory.createConsumer("index-catch-up", "probe")) {
-            consumer.endOffsets(partitions).forEach((tp, end) -> catchUpTargets.put(tp.partition(), end));
+            PartitionWriter writer = new PartitionWriter(p, shard, store, lastSnapshot,
+                    catchUpTargets.getOrDefault(p, 0L));
+            byId.put(p, writer);
+            registerGauges(registry, writer);
         }
         log.info("Shards {} must catch up to end offsets {} before accepting traffic", byId.keySet(), catchUpTargets);
     }
 
-    private static void registerGauges(MeterRegistry registry, Shard shard) {
-        String id = Integer.toString(shard.id);
-        ShardIndex index = shard.index;
-        Gauge.builder("streamsparse.index.documents", index, ShardIndex::liveDocuments)
+    private static void registerGauges(MeterRegistry registry, PartitionWriter writer) {
+        String id = Integer.toString(writer.partition);
+        ShardReader reader = writer.reader();
+        Gauge.builder("streamsparse.index.documents", reader, ShardReader::liveDocuments)
                 .tag("shard", id).description("Live documents in the shard").register(registry);
-        Gauge.builder("streamsparse.index.postings", index, i -> i.stats().forwardPostings())
+        Gauge.builder("streamsparse.index.postings", reader, r -> r.stats().forwardPostings())
                 .tag("shard", id).description("Postings (term, weight entries) of the shard's live documents")
                 .register(registry);
-        Gauge.builder("streamsparse.index.memory", index, i -> i.stats().approxMemoryBytes())
+        Gauge.builder("streamsparse.index.memory", reader, r -> r.stats().approxMemoryBytes())
                 .tag("shard", id).baseUnit("bytes").description("Approximate heap held by the shard index")
                 .register(registry);
-        Gauge.builder("streamsparse.index.applied.offset", index, ShardIndex::appliedOffset)
+        Gauge.builder("streamsparse.index.applied.offset", reader, ShardReader::appliedOffset)
                 .tag("shard", id).description("Last partition offset applied to the shard").register(registry);
-        Gauge.builder("streamsparse.index.consumer.lag", shard, s -> s.lag)
+        Gauge.builder("streamsparse.index.consumer.lag", writer, w -> w.lag)
                 .tag("shard", id).description("Records of the partition not yet applied (-1 unknown)")
                 .register(registry);
-        Gauge.builder("streamsparse.index.snapshot.age", shard, s -> s.lastSnapshotMillis == 0 ? -1
-                : (System.currentTimeMillis() - s.lastSnapshotMillis) / 1000.0)
+        Gauge.builder("streamsparse.index.snapshot.age", writer, w -> w.lastSnapshotMillis == 0 ? -1
+                : (System.currentTimeMillis() - w.lastSnapshotMillis) / 1000.0)
                 .tag("shard", id).baseUnit("seconds").description("Age of the newest snapshot (-1: none yet)")
                 .register(registry);
     }
@@ -161,104 +146,76 @@ public class Shards {
         return byId.keySet().stream().map(String::valueOf).toArray(String[]::new);
     }
 
-    /** The owned shard's index, or {@link UnknownShardException}. */
-    public ShardIndex shard(int id) {
-        return state(id).index;
+    /** The read side of an owned shard, or {@link UnknownShardException}. */
+    public ShardReader reader(int id) {
+        return writer(id).reader();
     }
 
-    private Shard state(int id) {
-        Shard shard = byId.get(id);
-        if (shard == null) {
+    /** The writer of an owned partition (consumer thread only), or {@link UnknownShardException}. */
+    PartitionWriter writer(int id) {
+        PartitionWriter writer = byId.get(id);
+        if (writer == null) {
             throw new UnknownShardException(id, byId.keySet());
         }
-        return shard;
+        return writer;
     }
 
-    public Map<Integer, ShardIndex> all() {
-        Map<Integer, ShardIndex> out = new TreeMap<>();
-        byId.forEach((id, s) -> out.put(id, s.index));
+    /** The read sides of every owned shard, by shard id. */
+    public Map<Integer, ShardReader> readers() {
+        Map<Integer, ShardReader> out = new TreeMap<>();
+        byId.forEach((id, w) -> out.put(id, w.reader()));
         return Collections.unmodifiableMap(out);
     }
 
     public boolean isCaughtUp(int shard) {
-        return state(shard).caughtUp;
+        return writer(shard).isCaughtUp();
     }
 
     public boolean isReady() {
         return ready;
     }
 
-    /** Consumer thread: counts applied updates for the snapshot policy. */
-    void applied(int shard, int updates) {
-        state(shard).updatesSinceSnapshot += updates;
-    }
-
     /**
-     * Consumer thread, after each batch ({@code idle == false}) and when idle: re-blocks drifted lists (within the
-     * maintenance budget after a batch, all of them when idle or on first catching up), updates lag and catch-up state, and
-     * starts a snapshot of any shard whose policy says it is due.
+     * Consumer thread, after each batch ({@code idle == false}) and when idle: lets each assigned partition's writer
+     * do its maintenance and catch-up bookkeeping, and starts a snapshot of any shard whose policy says it is due.
      */
     void afterBatch(Consumer<?, ?> consumer, boolean idle, long applyNanos) {
         long now = System.currentTimeMillis();
         for (TopicPartition tp : consumer.assignment()) {
-            Shard shard = byId.get(tp.partition());
-            if (shard == null) {
+            PartitionWriter writer = byId.get(tp.partition());
+            if (writer == null) {
                 continue;
             }
             OptionalLong lag = consumer.currentLag(tp);
-            if (lag.isPresent()) {
-                shard.lag = lag.getAsLong();
+            if (writer.afterBatch(consumer.position(tp), lag.orElse(-1), idle, applyNanos,
+                    properties.maintainBudget().toNanos())) {
+                log.info("Shard {} caught up at offset {}", writer.partition, writer.reader().appliedOffset());
             }
-            boolean catchingUp = !shard.caughtUp
-                    && consumer.position(tp) >= catchUpTargets.getOrDefault(tp.partition(), 0L);
-            if (idle || catchingUp) {
-                shard.index.maintain(Integer.MAX_VALUE);
-            } else {
-                // while updates stream, re-blocking takes at most as long as applying the batch did (half the
-                // consumer thread), so records wait behind it for at most about their own batch's time
-                maintainWithin(shard.index, Math.min(properties.maintainBudget().toNanos(),
-                        Math.max(MIN_MAINTAIN_NANOS, applyNanos)));
-            }
-            if (catchingUp) {
-                shard.caughtUp = true;
-                log.info("Shard {} caught up at offset {}", shard.id, shard.index.appliedOffset());
-            }
-            boolean due = shard.updatesSinceSnapshot >= properties.snapshotEveryUpdates()
-                    || (shard.updatesSinceSnapshot > 0
-                            && now - shard.lastSnapshotMillis >= properties.snapshotInterval().toMillis());
-            if (due && shard.snapshotInFlight.compareAndSet(false, true)) {
-                ShardImage image = shard.index.image();
-                shard.updatesSinceSnapshot = 0;
-                snapshotWriter.execute(() -> writeSnapshot(shard, image));
+            if (writer.snapshotDue(now, properties.snapshotEveryUpdates(), properties.snapshotInterval().toMillis())
+                    && writer.snapshotInFlight.compareAndSet(false, true)) {
+                ShardImage image = writer.takeImage();
+                snapshotWriter.execute(() -> writeSnapshot(writer, image));
             }
         }
-        if (!ready && byId.values().stream().allMatch(s -> s.caughtUp)) {
+        if (!ready && byId.values().stream().allMatch(PartitionWriter::isCaughtUp)) {
             ready = true;
             AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
         }
     }
 
-    /** Re-blocks pending lists a few at a time until none is left or {@code budgetNanos} is spent. */
-    private static void maintainWithin(ShardIndex index, long budgetNanos) {
-        long start = System.nanoTime();
-        while (index.pendingReblocks() > 0 && System.nanoTime() - start < budgetNanos) {
-            index.maintain(MAINTAIN_STEP_LISTS);
-        }
-    }
-
-    private void writeSnapshot(Shard shard, ShardImage image) {
+    private void writeSnapshot(PartitionWriter writer, ShardImage image) {
         try {
             long started = System.nanoTime();
-            java.nio.file.Path file = shard.store.save(image);
+            java.nio.file.Path file = writer.store.save(image);
             snapshotTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-            shard.lastSnapshotMillis = System.currentTimeMillis();
-            log.info("Shard {}: snapshot at offset {} ({} documents) written to {} in {} ms", shard.id,
+            writer.lastSnapshotMillis = System.currentTimeMillis();
+            log.info("Shard {}: snapshot at offset {} ({} documents) written to {} in {} ms", writer.partition,
                     image.appliedOffset(), image.docCount(), file, (System.nanoTime() - started) / 1_000_000);
         } catch (RuntimeException e) {
             snapshotFailures.increment();
-            log.error("Shard {}: snapshot at offset {} failed", shard.id, image.appliedOffset(), e);
+            log.error("Shard {}: snapshot at offset {} failed", writer.partition, image.appliedOffset(), e);
         } finally {
-            shard.snapshotInFlight.set(false);
+            writer.snapshotInFlight.set(false);
         }
     }
 
@@ -270,10 +227,11 @@ public class Shards {
     void snapshotOnShutdown() throws InterruptedException {
         snapshotWriter.shutdown();
         snapshotWriter.awaitTermination(60, TimeUnit.SECONDS);
-        for (Shard shard : byId.values()) {
-            if (shard.updatesSinceSnapshot > 0 && properties.snapshotOnShutdown()) {
-                writeSnapshot(shard, shard.index.image());
+        for (PartitionWriter writer : byId.values()) {
+            if (writer.changedSinceSnapshot() && properties.snapshotOnShutdown()) {
+                writeSnapshot(writer, writer.takeImage());
             }
+            writer.close();
         }
     }
 

@@ -3,9 +3,6 @@ package io.streamsparse.index;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.streamsparse.core.index.ShardIndex;
-import io.streamsparse.core.vector.EncodedDocument;
-import io.streamsparse.core.vector.SparseVectorCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +18,9 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Applies the owned partitions of {@code sparse-vectors} to their shards in offset order. Positions come from the
- * shards themselves (the offset each has applied), never from committed group offsets, so a restart replays exactly
- * what the in-memory state lacks; re-applied offsets are no-ops in the engine. A record the engine rejects fails the
+ * Applies the owned partitions of {@code sparse-vectors} to their shards in offset order: a loop over
+ * {@link PartitionWriter#apply}. Positions come from the shards themselves (the offset each has applied), never from
+ * committed group offsets, so a restart replays exactly what the in-memory state lacks; re-applied offsets are no-ops in the engine. A record the engine rejects fails the
  * batch at its index, and the container's error handler dead-letters it and carries on after it.
  */
 @Component
@@ -50,9 +47,9 @@ public class VectorListener implements ConsumerSeekAware {
     public void onPartitionsAssigned(Map<org.apache.kafka.common.TopicPartition, Long> assignments,
             ConsumerSeekCallback callback) {
         for (org.apache.kafka.common.TopicPartition tp : assignments.keySet()) {
-            long applied = shards.shard(tp.partition()).appliedOffset();
-            if (applied >= 0) {
-                callback.seek(tp.topic(), tp.partition(), applied + 1);
+            long next = shards.writer(tp.partition()).nextOffset();
+            if (next > 0) {
+                callback.seek(tp.topic(), tp.partition(), next);
             } else {
                 callback.seekToBeginning(List.of(tp));
             }
@@ -68,23 +65,11 @@ public class VectorListener implements ConsumerSeekAware {
         for (int i = 0; i < records.size(); i++) {
             ConsumerRecord<String, byte[]> record = records.get(i);
             try {
-                ShardIndex shard = shards.shard(record.partition());
-                boolean changed;
-                if (record.value() == null) {
-                    changed = shard.delete(record.offset(), record.key());
-                    if (changed) {
-                        deletes.increment();
-                    }
-                } else {
-                    EncodedDocument doc = SparseVectorCodec.decodeDocument(record.value());
-                    changed = shard.upsert(record.offset(), record.key(), doc);
-                    if (changed) {
-                        upserts.increment();
-                    }
-                }
-                if (changed) {
-                    shards.applied(record.partition(), 1);
-                    if (shards.isCaughtUp(record.partition())) {
+                PartitionWriter writer = shards.writer(record.partition());
+                PartitionWriter.Applied applied = writer.apply(record.offset(), record.key(), record.value());
+                if (applied != PartitionWriter.Applied.ALREADY_APPLIED) {
+                    (applied == PartitionWriter.Applied.UPSERT ? upserts : deletes).increment();
+                    if (writer.isCaughtUp()) {
                         // steady-state freshness; replay after a restart is measured by readiness time instead
                         freshness.record(Math.max(0, System.currentTimeMillis() - record.timestamp()),
                                 TimeUnit.MILLISECONDS);

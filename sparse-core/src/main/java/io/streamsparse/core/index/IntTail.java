@@ -2,7 +2,6 @@ package io.streamsparse.core.index;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 
 /**
  * An append-only int sequence with one writer and lock-free readers. The writer stores the element, then publishes
@@ -27,13 +26,21 @@ class IntTail {
         }
     }
 
+    /** Initial capacities above this start here and grow: a tail rarely fills a huge reservation at once. */
+    static final int MAX_INITIAL_CAPACITY = 4096;
+
     @SuppressWarnings("unused") // accessed through ARRAY
     private int[] array;
     @SuppressWarnings("unused") // accessed through COUNT
     private int count;
 
     IntTail() {
-        this.array = new int[4];
+        this(4);
+    }
+
+    /** An empty tail with room for {@code capacity} elements before it first grows. */
+    IntTail(int capacity) {
+        this.array = new int[Math.max(1, Math.min(capacity, MAX_INITIAL_CAPACITY))];
     }
 
     IntTail(int[] initial, int n) {
@@ -46,7 +53,7 @@ class IntTail {
         int n = count;
         int[] a = array;
         if (n == a.length) {
-            a = Arrays.copyOf(a, Math.max(8, n + (n >>> 1)));
+            a = ArrayGrowth.grow(a, n + 1);
             ARRAY.setRelease(this, a);
         }
         a[n] = value;

@@ -32,12 +32,13 @@ final class PostingList extends IntTail {
     /** Postings in the blocked part right after the last full clustering. */
     final int clusteredSize;
     /** Postings routed into the blocks by merges since the last full clustering. */
-    int churn;
+    final int churn;
     /** Postings of dead documents still in the list (blocked part or tail), as counted by the writer. */
     int dead;
 
     PostingList(int term, int[] docs, int[] blockStart, int[] centroid, BlockSummaries summaries, float minWeight,
                 int clusteredSize, int churn, IndexConfig config) {
+        super(tailLimit(config, docs.length));
         this.term = term;
         this.docs = docs;
         this.blockStart = blockStart;
@@ -45,10 +46,19 @@ final class PostingList extends IntTail {
         this.summaries = summaries;
         this.minWeight = minWeight;
         int minTail = config.reblockMinTail();
-        this.tailLimit = (int) Math.max(minTail, Math.ceil(config.reblockTailFraction() * docs.length));
+        this.tailLimit = tailLimit(config, docs.length);
         this.deadLimit = (int) Math.max(minTail, Math.ceil(config.reblockDeadFraction() * docs.length));
         this.clusteredSize = clusteredSize;
         this.churn = churn;
+    }
+
+    /**
+     * The tail length that marks a list of {@code blocked} postings drifted; also the tail's initial capacity, so a
+     * tail is allocated once per re-blocking instead of growing by copies on the append path (its memory is the
+     * re-block fraction of the list, which a drifted list holds anyway).
+     */
+    static int tailLimit(IndexConfig config, int blocked) {
+        return (int) Math.max(config.reblockMinTail(), Math.ceil(config.reblockTailFraction() * blocked));
     }
 
     /** An empty list (no blocks) that collects postings in its tail. */

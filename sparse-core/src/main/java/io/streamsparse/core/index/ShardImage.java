@@ -146,10 +146,10 @@ public final class ShardImage {
         return scale;
     }
 
-    /** The physical lists, or null when the image holds documents only. */
     /**
-     * The same documents under other build knobs: the lists are dropped (rebuilt on load) unless the config is equal.
-     * The stored codes, the vocabulary and the content-hash seed cannot change this way.
+     * The same documents under other knobs. The lists stay when only maintenance knobs differ (re-block thresholds
+     * and mode: any lists are valid under any of them); otherwise they are dropped and rebuilt on load. The stored
+     * codes, the vocabulary and the content-hash seed cannot change this way.
      *
      * @throws IllegalArgumentException when {@code other} differs in quantization, vocabulary size or seed
      */
@@ -162,10 +162,13 @@ public final class ShardImage {
             throw new IllegalArgumentException("cannot re-configure an image from " + config + " to " + other
                     + ": quantization, vocabulary size and seed must stay");
         }
+        boolean sameLayout = other.withReblockMode(config.reblockMode()).withReblock(config.reblockTailFraction(),
+                config.reblockMinTail(), config.reblockDeadFraction()).equals(config);
         return new ShardImage(other, appliedOffset, docIds, titles, snippets, fields, start, terms, codes, scale,
-                null);
+                sameLayout ? lists : null);
     }
 
+    /** The physical lists, or null when the image holds documents only. */
     public List<ListImage> lists() {
         return lists;
     }

@@ -79,6 +79,12 @@ final class LittleEndianOut {
     }
 
     /** Writes the CRC of everything so far (itself excluded) and flushes. */
+    /** Writes out everything buffered (no CRC: for a section whose bytes go into another stream). */
+    void flush() throws IOException {
+        flushBuffer();
+        out.flush();
+    }
+
     void finishWithCrc() throws IOException {
         flushBuffer();
         int c = (int) crc.getValue();

@@ -4,7 +4,22 @@ package io.streamsparse.core.snapshot;
  * The bytes of a shard snapshot. Written by {@link SnapshotWriter}, read by {@link SnapshotReader}; nothing else
  * reads or writes them.
  *
- * <h2>Version 2 (current)</h2>
+ * <h2>Version 3 (current)</h2>
+ * Version 2's content cut into length-prefixed chunks, so a reader can hand the chunks to several threads while it
+ * is still reading the file (restoring a large shard is decoding-bound):
+ * <pre>
+ * snapshot  := magic="SSNP" version:u8=3 config appliedOffset:i64 docCount:varint
+ *              docChunkCount:varint docChunk{docChunkCount} listCount:varint listChunkCount:varint
+ *              listChunk{listChunkCount} crc:u32
+ * docChunk  := docs:varint byteLength:varint doc{docs}         (byteLength bytes; documents in order)
+ * listChunk := lists:varint byteLength:varint list{lists}      (byteLength bytes; the first termDelta of each
+ *                                                                chunk is from -1)
+ * </pre>
+ * {@code doc} and {@code list} are as in versions 1 and 2; chunk sizes are the writer's choice (about
+ * {@link #CHUNK_BYTES}); a reader rejects a chunk over {@link #MAX_CHUNK_BYTES} and counts that disagree with
+ * {@code docCount} and {@code listCount}. The CRC still covers every byte before it.
+ *
+ * <h2>Version 2</h2>
  * Version 1 plus the physical inverted lists, so a restart loads them instead of re-clustering:
  * <pre>
  * snapshot  := magic="SSNP" version:u8=2 config appliedOffset:i64 docCount:varint doc{docCount} lists crc:u32
@@ -27,7 +42,7 @@ package io.streamsparse.core.snapshot;
  * snapshot  := magic="SSNP" version:u8=1 config appliedOffset:i64 docCount:varint doc{docCount} crc:u32
  * config    := vocabularySize:i32 blockSize:i32 pruneLambda:i32 summaryAlpha:f32 summaryMaxTerms:i32
  *              quantization:u8 (0=U8, 1=U16)
- *              reblockTailFraction:f32 reblockMinTail:i32 reblockDeadFraction:f32 reblockMode:u8 (0=INLINE, 1=DEFERRED)
+ *              reblockTailFraction:f32 reblockMinTail:i32 reblockDeadFraction:f32 reblockMode:u8 (0=INLINE, 1=DEFERRED, 2=BACKGROUND)
  *              clusteringTerms:i32 seed:i64
  * doc       := docId:string title:string snippet:string fieldCount:varint (key:string value:string){fieldCount}
  *              nnz:varint termDelta:varint{nnz} scale:f32 code{nnz}
@@ -47,7 +62,12 @@ public final class SnapshotFormat {
     public static final byte[] MAGIC = {'S', 'S', 'N', 'P'};
     public static final byte VERSION_1 = 1;
     public static final byte VERSION_2 = 2;
-    public static final byte CURRENT_VERSION = VERSION_2;
+    public static final byte VERSION_3 = 3;
+    public static final byte CURRENT_VERSION = VERSION_3;
+    /** Target size of a version 3 chunk. */
+    public static final int CHUNK_BYTES = 1 << 22;
+    /** Largest version 3 chunk a reader accepts. */
+    public static final int MAX_CHUNK_BYTES = 1 << 27;
     /** Upper bound on a string's UTF-8 length a reader accepts. */
     public static final int MAX_STRING_BYTES = 1 << 24;
 

@@ -1,22 +1,30 @@
 package io.streamsparse.core.snapshot;
 
+import com.carrotsearch.hppc.IntArrayList;
 import io.streamsparse.core.index.IndexConfig;
 import io.streamsparse.core.index.ListImage;
 import io.streamsparse.core.index.Quantization;
 import io.streamsparse.core.index.ShardImage;
 import io.streamsparse.core.index.ShardIndex;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Reads a {@link SnapshotFormat} snapshot (any supported version) back into a shard. Everything is validated; bad
- * bytes throw {@link IllegalArgumentException} naming the problem. Reads ahead in buffers, so hand it a stream that
+ * bytes throw {@link IllegalArgumentException} naming the problem. Version 3 chunks are decoded on one thread per
+ * core while the file is still being read. Reads ahead in buffers, so hand it a stream that
  * holds the snapshot alone; does not close the stream.
  */
 public final class SnapshotReader {
@@ -28,7 +36,6 @@ public final class SnapshotReader {
         return ShardIndex.fromImage(readImage(in));
     }
 
-    @SuppressWarnings("unchecked")
     public static ShardImage readImage(InputStream in) throws IOException {
         LittleEndianIn r = new LittleEndianIn(in);
         byte[] magic = new byte[SnapshotFormat.MAGIC.length];
@@ -37,85 +44,294 @@ public final class SnapshotReader {
             throw new IllegalArgumentException("not a shard snapshot: magic " + Arrays.toString(magic));
         }
         int version = r.u8();
-        if (version != SnapshotFormat.VERSION_1 && version != SnapshotFormat.VERSION_2) {
+        if (version < SnapshotFormat.VERSION_1 || version > SnapshotFormat.VERSION_3) {
             throw new IllegalArgumentException("unsupported snapshot version " + version);
         }
         IndexConfig config = readConfig(r);
         long appliedOffset = r.i64();
         int n = r.varint();
-        int codeBytes = config.quantization().bytes();
-        String[] ids = new String[Math.min(n, 1 << 20)];
-        String[] titles = new String[ids.length];
-        String[] snippets = new String[ids.length];
-        Map<String, String>[] fields = new Map[ids.length];
-        float[] scale = new float[ids.length];
-        int[] start = new int[ids.length + 1];
-        int[] terms = new int[1024];
-        byte[] codes = new byte[1024 * codeBytes];
-        int at = 0;
-        for (int d = 0; d < n; d++) {
-            if (d == ids.length) {
-                int cap = (int) Math.min(n, (long) ids.length * 2);
-                ids = Arrays.copyOf(ids, cap);
-                titles = Arrays.copyOf(titles, cap);
-                snippets = Arrays.copyOf(snippets, cap);
-                fields = Arrays.copyOf(fields, cap);
-                scale = Arrays.copyOf(scale, cap);
-                start = Arrays.copyOf(start, cap + 1);
-            }
-            ids[d] = r.string(SnapshotFormat.MAX_STRING_BYTES);
-            titles[d] = r.string(SnapshotFormat.MAX_STRING_BYTES);
-            snippets[d] = r.string(SnapshotFormat.MAX_STRING_BYTES);
-            int fc = r.varint();
-            Map<String, String> f = fc == 0 ? Collections.emptyMap() : new TreeMap<>();
-            for (int i = 0; i < fc; i++) {
-                String key = r.string(SnapshotFormat.MAX_STRING_BYTES);
-                if (f.put(key, r.string(SnapshotFormat.MAX_STRING_BYTES)) != null) {
-                    throw new IllegalArgumentException("duplicate field " + key + " in document " + ids[d]);
+        Documents docs;
+        List<ListImage> lists;
+        if (version == SnapshotFormat.VERSION_3) {
+            ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
+                    daemon("snapshot-decoder"));
+            try {
+                Future<Documents> docsDone = readDocChunks(r, n, config, pool);
+                List<Future<List<ListImage>>> listsDone = readListChunks(r, n, config.vocabularySize(), pool);
+                checkCrc(r);
+                docs = join(docsDone);
+                lists = new ArrayList<>();
+                for (Future<List<ListImage>> part : listsDone) {
+                    lists.addAll(join(part));
                 }
+            } finally {
+                pool.shutdownNow();
             }
-            fields[d] = fc == 0 ? f : Collections.unmodifiableMap(f);
-            int nnz = r.varint();
-            if (nnz > config.vocabularySize()) {
-                throw new IllegalArgumentException("document " + ids[d] + " has " + nnz
-                        + " terms, more than the vocabulary of " + config.vocabularySize());
-            }
-            if (at + nnz > terms.length) {
-                int cap = (int) Math.min(Integer.MAX_VALUE - 16, Math.max((long) at + nnz, (long) terms.length * 2));
-                terms = Arrays.copyOf(terms, cap);
-                codes = Arrays.copyOf(codes, cap * codeBytes);
-            }
-            long prev = 0;
-            for (int i = 0; i < nnz; i++) {
-                long id = prev + r.varint();
-                if (i > 0 && id == prev) {
-                    throw new IllegalArgumentException("duplicate term id " + id + " in document " + ids[d]);
-                }
-                if (id >= config.vocabularySize()) {
-                    throw new IllegalArgumentException("term id " + id + " of " + ids[d] + " outside the vocabulary");
-                }
-                terms[at + i] = (int) id;
-                prev = id;
-            }
-            scale[d] = r.f32();
-            r.bytes(codes, at * codeBytes, nnz * codeBytes);
-            at += nnz;
-            start[d + 1] = at;
+        } else {
+            docs = Documents.read(r, n, config);
+            lists = version == SnapshotFormat.VERSION_2 ? readLists(r, r.varint(), n, config.vocabularySize()) : null;
+            checkCrc(r);
         }
-        List<ListImage> lists = version >= SnapshotFormat.VERSION_2 ? readLists(r, n, config.vocabularySize()) : null;
+        return docs.image(config, appliedOffset, lists);
+    }
+
+    private static void checkCrc(LittleEndianIn r) throws IOException {
         int expected = r.crcSoFar();
         int crc = r.i32();
         if (crc != expected) {
             throw new IllegalArgumentException("snapshot CRC mismatch: stored " + Integer.toHexString(crc)
                     + ", computed " + Integer.toHexString(expected));
         }
-        return new ShardImage(config, appliedOffset, Arrays.copyOf(ids, n), Arrays.copyOf(titles, n),
-                Arrays.copyOf(snippets, n), Arrays.copyOf(fields, n), Arrays.copyOf(start, n + 1),
-                Arrays.copyOf(terms, at), Arrays.copyOf(codes, at * codeBytes), Arrays.copyOf(scale, n), lists);
     }
 
-    private static List<ListImage> readLists(LittleEndianIn r, int docCount, int vocab) throws IOException {
-        int count = r.varint();
+    /**
+     * Version 3 documents: reads each chunk's bytes on this thread (counted into the CRC) and decodes the chunks on
+     * the pool meanwhile; the returned future joins them in order.
+     */
+    private static Future<Documents> readDocChunks(LittleEndianIn r, int n, IndexConfig config, ExecutorService pool)
+            throws IOException {
+        int chunks = r.varint();
+        if (chunks > n) {
+            throw new IllegalArgumentException(chunks + " document chunks for " + n + " documents");
+        }
+        List<Future<Documents>> parts = new ArrayList<>(chunks);
+        long seen = 0;
+        for (int c = 0; c < chunks; c++) {
+            int count = r.varint();
+            byte[] bytes = chunk(r, count, "document");
+            seen += count;
+            if (seen > n) {
+                throw new IllegalArgumentException("document chunks hold more than the " + n + " documents declared");
+            }
+            parts.add(pool.submit(() -> {
+                LittleEndianIn cr = new LittleEndianIn(new ByteArrayInputStream(bytes));
+                Documents d = Documents.read(cr, count, config);
+                if (!cr.atEnd()) {
+                    throw new IllegalArgumentException("document chunk longer than its " + count + " documents");
+                }
+                return d;
+            }));
+        }
+        if (seen != n) {
+            throw new IllegalArgumentException("document chunks hold " + seen + " documents, declared " + n);
+        }
+        return pool.submit(() -> {
+            List<Documents> decoded = new ArrayList<>(parts.size());
+            for (Future<Documents> part : parts) {
+                decoded.add(join(part));
+            }
+            return Documents.concat(decoded, config);
+        });
+    }
+
+    /** Version 3 lists: as {@link #readDocChunks}, one future per chunk. */
+    private static List<Future<List<ListImage>>> readListChunks(LittleEndianIn r, int docCount, int vocab,
+                                                                ExecutorService pool) throws IOException {
+        int total = r.varint();
+        int chunks = r.varint();
+        if (total > vocab || chunks > total) {
+            throw new IllegalArgumentException(total + " lists in " + chunks + " chunks for a vocabulary of " + vocab);
+        }
+        List<Future<List<ListImage>>> parts = new ArrayList<>(chunks);
+        long seen = 0;
+        for (int c = 0; c < chunks; c++) {
+            int count = r.varint();
+            byte[] bytes = chunk(r, count, "list");
+            seen += count;
+            if (seen > total) {
+                throw new IllegalArgumentException("list chunks hold more than the " + total + " lists declared");
+            }
+            parts.add(pool.submit(() -> {
+                LittleEndianIn cr = new LittleEndianIn(new ByteArrayInputStream(bytes));
+                List<ListImage> lists = readLists(cr, count, docCount, vocab);
+                if (!cr.atEnd()) {
+                    throw new IllegalArgumentException("list chunk longer than its " + count + " lists");
+                }
+                return lists;
+            }));
+        }
+        if (seen != total) {
+            throw new IllegalArgumentException("list chunks hold " + seen + " lists, declared " + total);
+        }
+        return parts;
+    }
+
+    /** The bytes of one chunk of {@code count} items (each item takes at least one byte). */
+    private static byte[] chunk(LittleEndianIn r, int count, String what) throws IOException {
+        int length = r.varint();
+        if (length > SnapshotFormat.MAX_CHUNK_BYTES || count > length) {
+            throw new IllegalArgumentException(what + " chunk of " + count + " items in " + length + " bytes");
+        }
+        byte[] bytes = new byte[length];
+        r.bytes(bytes, 0, length);
+        return bytes;
+    }
+
+    private static <T> T join(Future<T> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while decoding a snapshot", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IllegalArgumentException iae) {
+                throw iae;
+            }
+            if (e.getCause() instanceof IOException ioe) {
+                throw ioe;
+            }
+            throw new IllegalStateException("decoding a snapshot chunk failed", e.getCause());
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return task -> {
+            Thread t = new Thread(task, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Decoded documents: the per-document arrays of a {@link ShardImage}, for all documents or one chunk. */
+    private static final class Documents {
+        String[] ids;
+        String[] titles;
+        String[] snippets;
+        Map<String, String>[] fields;
+        float[] scale;
+        int[] start;
+        int[] terms;
+        byte[] codes;
+        int count;
+        int postings;
+
+        @SuppressWarnings("unchecked")
+        Documents(int capacity, int postingCapacity, int codeBytes) {
+            ids = new String[capacity];
+            titles = new String[capacity];
+            snippets = new String[capacity];
+            fields = new Map[capacity];
+            scale = new float[capacity];
+            start = new int[capacity + 1];
+            terms = new int[postingCapacity];
+            codes = new byte[postingCapacity * codeBytes];
+        }
+
+        /** Reads {@code n} documents (as versions 1 and 2 store them); arrays grow, since n is not trusted yet. */
+        static Documents read(LittleEndianIn r, int n, IndexConfig config) throws IOException {
+            int codeBytes = config.quantization().bytes();
+            Documents out = new Documents(Math.min(n, 1 << 20), 1024, codeBytes);
+            int at = 0;
+            for (int d = 0; d < n; d++) {
+                if (d == out.ids.length) {
+                    int cap = (int) Math.min(n, (long) out.ids.length * 2);
+                    out.ids = Arrays.copyOf(out.ids, cap);
+                    out.titles = Arrays.copyOf(out.titles, cap);
+                    out.snippets = Arrays.copyOf(out.snippets, cap);
+                    out.fields = Arrays.copyOf(out.fields, cap);
+                    out.scale = Arrays.copyOf(out.scale, cap);
+                    out.start = Arrays.copyOf(out.start, cap + 1);
+                }
+                String id = r.string(SnapshotFormat.MAX_STRING_BYTES);
+                out.ids[d] = id;
+                out.titles[d] = r.string(SnapshotFormat.MAX_STRING_BYTES);
+                out.snippets[d] = r.string(SnapshotFormat.MAX_STRING_BYTES);
+                int fc = r.varint();
+                Map<String, String> f = fc == 0 ? Collections.emptyMap() : new TreeMap<>();
+                for (int i = 0; i < fc; i++) {
+                    String key = r.string(SnapshotFormat.MAX_STRING_BYTES);
+                    if (f.put(key, r.string(SnapshotFormat.MAX_STRING_BYTES)) != null) {
+                        throw new IllegalArgumentException("duplicate field " + key + " in document " + id);
+                    }
+                }
+                out.fields[d] = fc == 0 ? f : Collections.unmodifiableMap(f);
+                int nnz = r.varint();
+                if (nnz > config.vocabularySize()) {
+                    throw new IllegalArgumentException("document " + id + " has " + nnz
+                            + " terms, more than the vocabulary of " + config.vocabularySize());
+                }
+                if (at + nnz > out.terms.length) {
+                    int cap = (int) Math.min(Integer.MAX_VALUE - 16,
+                            Math.max((long) at + nnz, (long) out.terms.length * 2));
+                    out.terms = Arrays.copyOf(out.terms, cap);
+                    out.codes = Arrays.copyOf(out.codes, cap * codeBytes);
+                }
+                int[] terms = out.terms;
+                long prev = 0;
+                for (int i = 0; i < nnz; i++) {
+                    long term = prev + r.varint();
+                    if (i > 0 && term == prev) {
+                        throw new IllegalArgumentException("duplicate term id " + term + " in document " + id);
+                    }
+                    if (term >= config.vocabularySize()) {
+                        throw new IllegalArgumentException("term id " + term + " of " + id
+                                + " outside the vocabulary");
+                    }
+                    terms[at + i] = (int) term;
+                    prev = term;
+                }
+                out.scale[d] = r.f32();
+                r.bytes(out.codes, at * codeBytes, nnz * codeBytes);
+                at += nnz;
+                out.start[d + 1] = at;
+            }
+            out.count = n;
+            out.postings = at;
+            return out;
+        }
+
+        /** The chunks' documents in order, in one set of arrays. */
+        static Documents concat(List<Documents> parts, IndexConfig config) {
+            int codeBytes = config.quantization().bytes();
+            long n = 0;
+            long postings = 0;
+            for (Documents p : parts) {
+                n += p.count;
+                postings += p.postings;
+            }
+            if (postings > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("snapshot holds " + postings + " postings, too many for one shard");
+            }
+            Documents out = new Documents((int) n, (int) postings, codeBytes);
+            int d = 0;
+            int at = 0;
+            for (Documents p : parts) {
+                System.arraycopy(p.ids, 0, out.ids, d, p.count);
+                System.arraycopy(p.titles, 0, out.titles, d, p.count);
+                System.arraycopy(p.snippets, 0, out.snippets, d, p.count);
+                System.arraycopy(p.fields, 0, out.fields, d, p.count);
+                System.arraycopy(p.scale, 0, out.scale, d, p.count);
+                for (int i = 1; i <= p.count; i++) {
+                    out.start[d + i] = at + p.start[i];
+                }
+                System.arraycopy(p.terms, 0, out.terms, at, p.postings);
+                System.arraycopy(p.codes, 0, out.codes, at * codeBytes, p.postings * codeBytes);
+                d += p.count;
+                at += p.postings;
+            }
+            out.count = d;
+            out.postings = at;
+            return out;
+        }
+
+        ShardImage image(IndexConfig config, long appliedOffset, List<ListImage> lists) {
+            int n = count;
+            int codeBytes = config.quantization().bytes();
+            return new ShardImage(config, appliedOffset, trim(ids, n), trim(titles, n), trim(snippets, n),
+                    trim(fields, n), start.length == n + 1 ? start : Arrays.copyOf(start, n + 1),
+                    terms.length == postings ? terms : Arrays.copyOf(terms, postings),
+                    codes.length == postings * codeBytes ? codes : Arrays.copyOf(codes, postings * codeBytes),
+                    scale.length == n ? scale : Arrays.copyOf(scale, n), lists);
+        }
+
+        private static <T> T[] trim(T[] a, int n) {
+            return a.length == n ? a : Arrays.copyOf(a, n);
+        }
+    }
+
+    /** {@code count} lists (as version 2 stores them, term deltas from -1). */
+    private static List<ListImage> readLists(LittleEndianIn r, int count, int docCount, int vocab)
+            throws IOException {
         if (count > vocab) {
             throw new IllegalArgumentException(count + " lists for a vocabulary of " + vocab);
         }
@@ -137,8 +353,8 @@ public final class SnapshotReader {
             int[] centroid = new int[blocks];
             int[] sumStart = new int[blocks + 1];
             float[] sumScale = new float[blocks];
-            IntList docs = new IntList();
-            IntList sumTerms = new IntList();
+            IntArrayList docs = new IntArrayList();
+            IntArrayList sumTerms = new IntArrayList();
             byte[] sumCodes = new byte[16];
             for (int b = 0; b < blocks; b++) {
                 int size = r.varint();
@@ -147,27 +363,28 @@ public final class SnapshotReader {
                 }
                 centroid[b] = r.varint();
                 ascending(r, docs, size, docCount, "block document");
-                blockStart[b + 1] = docs.size;
+                blockStart[b + 1] = docs.size();
                 int sums = r.varint();
                 if (sums > vocab) {
                     throw new IllegalArgumentException("summary of " + sums + " terms in term " + term);
                 }
                 ascending(r, sumTerms, sums, vocab, "summary term");
-                if (sumTerms.size > sumCodes.length) {
-                    sumCodes = Arrays.copyOf(sumCodes, Math.max(sumTerms.size, sumCodes.length * 2));
+                if (sumTerms.size() > sumCodes.length) {
+                    sumCodes = Arrays.copyOf(sumCodes, Math.max(sumTerms.size(), sumCodes.length * 2));
                 }
                 r.bytes(sumCodes, sumStart[b], sums);
-                sumStart[b + 1] = sumTerms.size;
+                sumStart[b + 1] = sumTerms.size();
                 sumScale[b] = r.f32();
             }
             int tailCount = r.varint();
             if (tailCount > docCount) {
                 throw new IllegalArgumentException("tail of " + tailCount + " documents in term " + term);
             }
-            IntList tail = new IntList();
+            IntArrayList tail = new IntArrayList();
             ascending(r, tail, tailCount, docCount, "tail document");
             lists.add(new ListImage((int) term, minWeight, clusteredSize, churn, docs.toArray(), blockStart, centroid,
-                    sumStart, sumTerms.toArray(), Arrays.copyOf(sumCodes, sumTerms.size), sumScale, tail.toArray()));
+                    sumStart, sumTerms.toArray(), Arrays.copyOf(sumCodes, sumTerms.size()), sumScale,
+                    tail.toArray()));
         }
         return lists;
     }
@@ -181,8 +398,8 @@ public final class SnapshotReader {
     }
 
     /** Reads {@code n} strictly ascending values below {@code limit} (deltas, the first from -1). */
-    private static void ascending(LittleEndianIn r, IntList out, int n, int limit, String what) throws IOException {
-        out.reserve(n);
+    private static void ascending(LittleEndianIn r, IntArrayList out, int n, int limit, String what) throws IOException {
+        out.ensureCapacity(out.size() + n);
         long prev = -1;
         for (int i = 0; i < n; i++) {
             int delta = r.varint(); // not positive(r, what + " delta"): that built a string per posting
@@ -194,30 +411,6 @@ public final class SnapshotReader {
                 throw new IllegalArgumentException(what + " " + prev + " not below " + limit);
             }
             out.add((int) prev);
-        }
-    }
-
-    /** Growable int array. */
-    private static final class IntList {
-        int[] data = new int[16];
-        int size;
-
-        void add(int v) {
-            if (size == data.length) {
-                data = Arrays.copyOf(data, size * 2);
-            }
-            data[size++] = v;
-        }
-
-        /** Room for {@code n} more values (n was checked against the document count or vocabulary). */
-        void reserve(int n) {
-            if (data.length - size < n) {
-                data = Arrays.copyOf(data, Math.max(size + n, data.length * 2));
-            }
-        }
-
-        int[] toArray() {
-            return Arrays.copyOf(data, size);
         }
     }
 

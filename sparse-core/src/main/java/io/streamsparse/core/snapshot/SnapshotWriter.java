@@ -4,8 +4,10 @@ import io.streamsparse.core.index.IndexConfig;
 import io.streamsparse.core.index.ListImage;
 import io.streamsparse.core.index.ShardImage;
 import io.streamsparse.core.index.ShardIndex;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -28,8 +30,16 @@ public final class SnapshotWriter {
 
     /** Writes an older version too (tests keep old versions readable); version 1 drops the lists. */
     static void write(ShardImage image, OutputStream out, int version) throws IOException {
-        if (version != SnapshotFormat.VERSION_1 && version != SnapshotFormat.VERSION_2) {
+        write(image, out, version, SnapshotFormat.CHUNK_BYTES);
+    }
+
+    /** As above with a chunk size of the caller's (tests cut small snapshots into many chunks). */
+    static void write(ShardImage image, OutputStream out, int version, int chunkBytes) throws IOException {
+        if (version < SnapshotFormat.VERSION_1 || version > SnapshotFormat.VERSION_3) {
             throw new IllegalArgumentException("cannot write snapshot version " + version);
+        }
+        if (version >= SnapshotFormat.VERSION_2 && image.lists() == null) {
+            throw new IllegalArgumentException("image has no lists; only version 1 can be written");
         }
         LittleEndianOut w = new LittleEndianOut(out);
         w.bytes(SnapshotFormat.MAGIC, 0, SnapshotFormat.MAGIC.length);
@@ -38,11 +48,76 @@ public final class SnapshotWriter {
         w.i64(image.appliedOffset());
         int n = image.docCount();
         w.varint(n);
+        if (version == SnapshotFormat.VERSION_3) {
+            writeChunked(w, image, chunkBytes);
+        } else {
+            writeDocs(w, image, 0, n);
+            if (version == SnapshotFormat.VERSION_2) {
+                w.varint(image.lists().size());
+                writeLists(w, image.lists(), 0, image.lists().size());
+            }
+        }
+        w.finishWithCrc();
+    }
+
+    /** Version 3: documents and lists in chunks of about {@link SnapshotFormat#CHUNK_BYTES}, each length-prefixed. */
+    private static void writeChunked(LittleEndianOut w, ShardImage image, int chunkBytes) throws IOException {
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream(chunkBytes + (1 << 16));
+        int n = image.docCount();
+        int[] start = image.start();
+        List<int[]> docChunks = new ArrayList<>();
+        for (int from = 0; from < n; ) {
+            // documents cost about 5 bytes per posting plus their strings: cut by postings, at least one document
+            int to = from + 1;
+            while (to < n && (long) (start[to + 1] - start[from]) * 5 + 64L * (to + 1 - from)
+                    <= chunkBytes) {
+                to++;
+            }
+            docChunks.add(new int[] {from, to});
+            from = to;
+        }
+        w.varint(docChunks.size());
+        for (int[] c : docChunks) {
+            chunk.reset();
+            LittleEndianOut cw = new LittleEndianOut(chunk);
+            writeDocs(cw, image, c[0], c[1]);
+            cw.flush();
+            w.varint(c[1] - c[0]);
+            w.varint(chunk.size());
+            w.bytes(chunk.toByteArray(), 0, chunk.size());
+        }
+        List<ListImage> lists = image.lists();
+        List<int[]> listChunks = new ArrayList<>();
+        for (int from = 0; from < lists.size(); ) {
+            int to = from;
+            long bytes = 0;
+            while (to < lists.size() && (to == from || bytes <= chunkBytes)) {
+                ListImage l = lists.get(to++);
+                bytes += 16 + 2L * (l.docs().length + l.tail().length) + 3L * l.sumTerms().length;
+            }
+            listChunks.add(new int[] {from, to});
+            from = to;
+        }
+        w.varint(lists.size());
+        w.varint(listChunks.size());
+        for (int[] c : listChunks) {
+            chunk.reset();
+            LittleEndianOut cw = new LittleEndianOut(chunk);
+            writeLists(cw, lists, c[0], c[1]);
+            cw.flush();
+            w.varint(c[1] - c[0]);
+            w.varint(chunk.size());
+            w.bytes(chunk.toByteArray(), 0, chunk.size());
+        }
+    }
+
+    /** Documents {@code [from, to)} of the image, as version 1 writes them. */
+    private static void writeDocs(LittleEndianOut w, ShardImage image, int first, int end) throws IOException {
         int[] start = image.start();
         int[] terms = image.terms();
         byte[] codes = image.codes();
         int codeBytes = image.config().quantization().bytes();
-        for (int d = 0; d < n; d++) {
+        for (int d = first; d < end; d++) {
             w.string(image.docIds()[d]);
             w.string(image.titles()[d]);
             w.string(image.snippets()[d]);
@@ -63,20 +138,15 @@ public final class SnapshotWriter {
             w.f32(image.scale()[d]);
             w.bytes(codes, from * codeBytes, (to - from) * codeBytes);
         }
-        if (version >= SnapshotFormat.VERSION_2) {
-            List<ListImage> lists = image.lists();
-            if (lists == null) {
-                throw new IllegalArgumentException("image has no lists; only version 1 can be written");
-            }
-            writeLists(w, lists);
-        }
-        w.finishWithCrc();
     }
 
-    private static void writeLists(LittleEndianOut w, List<ListImage> lists) throws IOException {
-        w.varint(lists.size());
+    /**
+     * Lists {@code [from, to)} (version 2: all of them, after their count; version 3: one chunk's). Term deltas
+     * start from -1, so version 3 chunks decode independently.
+     */
+    private static void writeLists(LittleEndianOut w, List<ListImage> all, int first, int end) throws IOException {
         int prevTerm = -1;
-        for (ListImage l : lists) {
+        for (ListImage l : all.subList(first, end)) {
             w.varint(l.term() - prevTerm);
             prevTerm = l.term();
             w.f32(l.minWeight());

@@ -19,19 +19,24 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * One writer streams upserts, re-upserts, deletes and a compaction while readers search without pause. Readers must
  * never fail, never see a document twice (a re-upsert is one atomic step), always get hits sorted by (score desc,
- * id asc), and see the applied offset only move forward. Exact answers at the end match a fresh batch build.
+ * id asc), and see the applied offset only move forward. Exact answers at the end match a fresh batch build. Runs
+ * with re-blocking on the writer thread and on a background thread (whose hand-over {@link ReblockPublicationTest}
+ * proves deterministically; this adds real threads and the memory model).
  */
 class ConcurrentReadersTest {
 
-    @Test
-    void readersNeverSeeTornState() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = IndexConfig.ReblockMode.class, names = {"INLINE", "BACKGROUND"})
+    void readersNeverSeeTornState(IndexConfig.ReblockMode reblockMode) throws Exception {
         SyntheticCorpus c = new SyntheticCorpus(33, new SyntheticCorpus.Params(30522, 50, 300, 120, 45, 1.0, 0.6));
-        ShardIndex index = new ShardIndex(IndexConfig.defaults().withPruneLambda(200).withReblock(0.1f, 8, 0.1f));
+        ShardIndex index = new ShardIndex(IndexConfig.defaults().withPruneLambda(200).withReblock(0.1f, 8, 0.1f)
+                .withReblockMode(reblockMode));
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicLong searches = new AtomicLong();
@@ -87,6 +92,7 @@ class ConcurrentReadersTest {
             SearchRequest exact = SearchRequest.exact(c.query(j), 10);
             assertEquals(batch.search(exact).hits(), index.search(exact).hits());
         }
+        index.close();
     }
 
     private static void check(List<Hit> hits) {

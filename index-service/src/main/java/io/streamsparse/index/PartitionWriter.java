@@ -1,0 +1,129 @@
+package io.streamsparse.index;
+
+import io.streamsparse.core.index.IndexConfig;
+import io.streamsparse.core.index.ShardImage;
+import io.streamsparse.core.index.ShardReader;
+import io.streamsparse.core.index.ShardWriter;
+import io.streamsparse.core.vector.EncodedDocument;
+import io.streamsparse.core.vector.SparseVectorCodec;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The writer of one owned partition: applies its records to the shard in offset order and keeps the partition's
+ * bookkeeping (applied offset, lag, caught-up, updates since the last snapshot, snapshot due). Plain Java, driven
+ * by the Kafka consumer thread, which is the only thread calling the mutators; HTTP threads read the shard through
+ * {@link #reader()} and the volatile fields.
+ */
+final class PartitionWriter {
+
+    /** Lists re-blocked between two checks of the maintenance time budget (deferred and inline modes). */
+    static final int MAINTAIN_STEP_LISTS = 4;
+    /** Re-blocking budget after a batch however short the batch was, so drifted lists always make progress. */
+    static final long MIN_MAINTAIN_NANOS = 1_000_000L;
+
+    /** What applying one record did. */
+    enum Applied { UPSERT, DELETE, ALREADY_APPLIED }
+
+    final int partition;
+    private final ShardWriter shard;
+    final SnapshotStore store;
+    private final long catchUpTarget;
+    final AtomicBoolean snapshotInFlight = new AtomicBoolean();
+    volatile long lastSnapshotMillis;
+    volatile long lag = -1;
+    private volatile boolean caughtUp;
+    private long updatesSinceSnapshot;
+
+    PartitionWriter(int partition, ShardWriter shard, SnapshotStore store, long lastSnapshotMillis,
+                    long catchUpTarget) {
+        this.partition = partition;
+        this.shard = shard;
+        this.store = store;
+        this.lastSnapshotMillis = lastSnapshotMillis;
+        this.catchUpTarget = catchUpTarget;
+    }
+
+    ShardReader reader() {
+        return shard.reader();
+    }
+
+    /** The next offset to consume (one past the last applied). */
+    long nextOffset() {
+        return shard.appliedOffset() + 1;
+    }
+
+    boolean isCaughtUp() {
+        return caughtUp;
+    }
+
+    /**
+     * Applies one record: a null value deletes {@code key}, any other value is a binary vector document.
+     *
+     * @throws IllegalArgumentException when the engine or the codec rejects the record (nothing changes)
+     */
+    Applied apply(long offset, String key, byte[] value) {
+        boolean changed;
+        Applied kind;
+        if (value == null) {
+            changed = shard.delete(offset, key);
+            kind = Applied.DELETE;
+        } else {
+            EncodedDocument doc = SparseVectorCodec.decodeDocument(value);
+            changed = shard.upsert(offset, key, doc);
+            kind = Applied.UPSERT;
+        }
+        if (!changed) {
+            return Applied.ALREADY_APPLIED;
+        }
+        updatesSinceSnapshot++;
+        return kind;
+    }
+
+    /**
+     * After a batch ({@code idle == false}) or when idle, with the consumer's position and lag: hands re-blocking
+     * work on (in the background mode that is only publishing finished lists; otherwise within a budget as long as
+     * applying the batch took, all of it when idle or on first catching up) and records whether the partition has
+     * caught up with its end offset as seen at start. Returns true when it caught up just now.
+     */
+    boolean afterBatch(long position, long currentLag, boolean idle, long applyNanos, long maintainBudgetNanos) {
+        if (currentLag >= 0) {
+            lag = currentLag;
+        }
+        boolean catchingUp = !caughtUp && position >= catchUpTarget;
+        if (idle || catchingUp || shard.config().reblockMode() == IndexConfig.ReblockMode.BACKGROUND) {
+            shard.maintain(Integer.MAX_VALUE);
+        } else {
+            // while updates stream, re-blocking takes at most as long as applying the batch did, so records wait
+            // behind it for at most about their own batch's time
+            long budget = Math.min(maintainBudgetNanos, Math.max(MIN_MAINTAIN_NANOS, applyNanos));
+            long start = System.nanoTime();
+            do {
+                shard.maintain(MAINTAIN_STEP_LISTS);
+            } while (shard.pendingReblocks() > 0 && System.nanoTime() - start < budget);
+        }
+        if (catchingUp) {
+            caughtUp = true;
+        }
+        return catchingUp;
+    }
+
+    /** Whether the snapshot policy asks for a snapshot now (by update count or by age). */
+    boolean snapshotDue(long nowMillis, long everyUpdates, long intervalMillis) {
+        return updatesSinceSnapshot >= everyUpdates
+                || (updatesSinceSnapshot > 0 && nowMillis - lastSnapshotMillis >= intervalMillis);
+    }
+
+    boolean changedSinceSnapshot() {
+        return updatesSinceSnapshot > 0;
+    }
+
+    /** The shard's state for a snapshot, resetting the update count; consumer thread (or no writer running). */
+    ShardImage takeImage() {
+        updatesSinceSnapshot = 0;
+        return shard.image();
+    }
+
+    void close() {
+        shard.close();
+    }
+}
