@@ -83,6 +83,22 @@ final class Reblocker implements AutoCloseable {
         return done.poll();
     }
 
+    /**
+     * Writer: waits for the next finished job (manual mode: runs the oldest queued one first). Only call it with a
+     * job in flight.
+     */
+    Job awaitFinished() throws InterruptedException {
+        if (thread == null) {
+            runOne();
+            Job job = poll();
+            if (job == null) {
+                throw new IllegalStateException("no re-blocking job in flight");
+            }
+            return job;
+        }
+        return done.take();
+    }
+
     /** Manual mode: runs the oldest queued job on the calling thread; false when none was queued. */
     boolean runOne() {
         Job job = todo.poll();

@@ -444,6 +444,21 @@ public final class ShardWriter implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Installs every job in flight, waiting for the background thread: before a compaction, so that no job keeps the
+     * old generation's arrays reachable after it (they would be dropped on return anyway).
+     */
+    private void awaitInFlight() {
+        try {
+            while (inFlightCount > 0) {
+                install(reblocker.awaitFinished());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for background re-blocking", e);
+        }
+    }
+
     /** Lists waiting for re-blocking (this thread's view), handed to the background thread or not. */
     public int pendingReblocks() {
         return pendingEnd - pendingHead + inFlightCount;
@@ -456,6 +471,7 @@ public final class ShardWriter implements AutoCloseable {
      * re-blocked. Afterwards the physical layout equals {@link #build} of the same content.
      */
     public void compact() {
+        awaitInFlight();
         View v = view;
         int n = 0;
         int[] live = new int[v.liveDocs];
@@ -481,7 +497,8 @@ public final class ShardWriter implements AutoCloseable {
     /**
      * Builds a fresh generation over the current forward index (every slot live): all lists from scratch in
      * parallel (each list is a pure function of its postings, so the thread count changes nothing), field bitmaps
-     * from the documents; then publishes it. Background jobs of the old generation are dropped when they return.
+     * from the documents; then publishes it. No background job is in flight here (see {@link #compact()}); one of an
+     * older generation would be dropped on return.
      */
     private void rebuildAll() {
         ForwardIndex f = forward;

@@ -120,7 +120,7 @@ class ReblockPublicationTest {
         ShardIndex batch = ShardIndex.build(config, applied[0], latest);
         assertArrayEquals(batch.contentDigest(), index.contentDigest(), "content");
 
-        // jobs handed over before compact() come back after it: they must be dropped, not installed
+        // compact() with jobs in flight: it installs them first, so no job outlives the generation it read
         long shift = applied[0] + 1;
         List<Op> more = RandomStreams.stream(seed + 1000, n, ids, vocab, maxNnz);
         int i = 0;
