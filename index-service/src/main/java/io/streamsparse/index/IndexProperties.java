@@ -60,11 +60,12 @@ public record IndexProperties(
                          Integer queryCut, Float heapFactor) {
 
         /**
-         * The engine config the service builds shards with: re-blocking on a background thread (the consumer thread
-         * only applies records and publishes finished lists), these knobs.
+         * The engine config the service builds shards with: deferred re-blocking (between polls, within a budget),
+         * these knobs. Background re-blocking raises the engine's upsert rate but, unthrottled, takes a core the
+         * consumer, broker and producer need: freshness at 5k/s was worse with it (docs/BENCHMARKS.md).
          */
         public IndexConfig indexConfig() {
-            IndexConfig c = IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.BACKGROUND);
+            IndexConfig c = IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.DEFERRED);
             if (blockSize != null) {
                 c = c.withBlockSize(blockSize);
             }

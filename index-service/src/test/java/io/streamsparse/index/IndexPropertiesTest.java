@@ -19,9 +19,9 @@ class IndexPropertiesTest {
     }
 
     @Test
-    void unsetEngineKnobsKeepTheEngineDefaultsWithBackgroundReblocking() {
+    void unsetEngineKnobsKeepTheEngineDefaultsWithDeferredReblocking() {
         IndexProperties p = withEngine(null);
-        assertEquals(IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.BACKGROUND),
+        assertEquals(IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.DEFERRED),
                 p.engine().indexConfig());
         assertEquals(SearchKnobs.defaults(), p.engine().searchKnobs());
     }
@@ -34,7 +34,7 @@ class IndexPropertiesTest {
         assertEquals(0, c.pruneLambda());
         assertEquals(1f, c.summaryAlpha());
         assertEquals(64, c.summaryMaxTerms());
-        assertEquals(IndexConfig.ReblockMode.BACKGROUND, c.reblockMode());
+        assertEquals(IndexConfig.ReblockMode.DEFERRED, c.reblockMode());
         assertEquals(SearchKnobs.defaults().withQueryCut(20).withHeapFactor(0.7f), p.engine().searchKnobs());
     }
 
