@@ -252,8 +252,9 @@ class PoisonDocumentTest {
     @Test
     @Order(2)
     void whenNoDeadLetterCanBeWrittenTheRecordIsSkippedAfterTwoRollbacks() throws Exception {
-        // the dead-letter topic now refuses any letter, even one without a value
-        setDeadLetterTopicMaxMessageBytes("64");
+        // the dead-letter topic now refuses any letter, even one without a value (~400 bytes of headers), while
+        // the transaction markers the broker writes to it (~80 bytes) still fit
+        setDeadLetterTopicMaxMessageBytes("200");
         try {
             double rollbacksBefore = counter("streamsparse.encoder.transaction.rollbacks");
             int lettersBefore = readCommitted(KafkaBroker.DOCUMENTS_DLT).size();
@@ -270,6 +271,110 @@ class PoisonDocumentTest {
             assertThat(counter("streamsparse.encoder.vectors.reused")).as("vectors not encoded again").isPositive();
         } finally {
             setDeadLetterTopicMaxMessageBytes(null);
+        }
+    }
+
+    /** One poison kind: its key and value, and the reason its dead letter must give (null: it must be encoded). */
+    record Poison(String name, byte[] key, byte[] value, String reason) {
+    }
+
+    /**
+     * The known poison kinds. Records without a key are not among them: the broker itself refuses them on the
+     * compacted {@code documents} topic (the parser's "record has no key" covers other topic configurations).
+     */
+    static List<Poison> poisonKinds() {
+        byte[] invalidUtf8Value = {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, 0x28, '"', '}'};
+        byte[] rawNul = utf8("{\"text\":\"a\u0000b\"}");
+        StringBuilder manyFields = new StringBuilder("{\"text\":\"many fields\",\"fields\":{");
+        for (int i = 0; i < 10_000; i++) {
+            manyFields.append(i == 0 ? "" : ",").append("\"f").append(i).append("\":\"v\"");
+        }
+        manyFields.append("}}");
+        String deep = "{\"text\":\"deep\",\"x\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}";
+        List<Poison> kinds = new ArrayList<>(List.of(
+                new Poison("malformed JSON", utf8("p-malformed"), utf8("{not json"), "not valid JSON"),
+                new Poison("JSON array", utf8("p-array"), utf8("[1,2]"), "must be a JSON object, was array"),
+                new Poison("JSON null", utf8("p-null"), utf8("null"), "must be a JSON object"),
+                new Poison("empty value", utf8("p-empty"), new byte[0], "JSON"),
+                new Poison("text missing", utf8("p-no-text"), utf8("{\"title\":\"x\"}"), "'text' must be a string, was missing"),
+                new Poison("text is a number", utf8("p-text-number"), utf8("{\"text\":5}"), "'text' must be a string, was number"),
+                new Poison("title is an array", utf8("p-title-array"), utf8("{\"text\":\"x\",\"title\":[1]}"), "'title' must be a string"),
+                new Poison("fields is a string", utf8("p-fields-string"), utf8("{\"text\":\"x\",\"fields\":\"a\"}"), "'fields' must be an object"),
+                new Poison("field value is a number", utf8("p-field-number"), utf8("{\"text\":\"x\",\"fields\":{\"a\":1}}"), "field 'a' must be a string"),
+                new Poison("blank text", utf8("p-blank"), utf8("{\"text\":\"  \\n\\t \"}"), "blank"),
+                new Poison("NBSP-only text", utf8("p-nbsp"), utf8("{\"text\":\"\\u00a0\\u00a0\\u00a0\"}"), "blank"),
+                new Poison("zero-width-only text", utf8("p-zwsp"), utf8("{\"text\":\"\\u200b\\u200c\\ufeff\\u2060\"}"), "blank"),
+                new Poison("control-only text", utf8("p-controls"), utf8("{\"text\":\"\\u0000\\u0007\\u001b\"}"), "blank"),
+                new Poison("150,000-char text", utf8("p-150k"), document("p-150k", "Long", "word ".repeat(30_000)), "150000 chars; the limit is 100000"),
+                new Poison("1,001-char title", utf8("p-long-title"), document("p-long-title", "t".repeat(1_001), "x"), "'title' has 1001 chars"),
+                new Poison("invalid UTF-8 value", utf8("p-utf8-value"), invalidUtf8Value, "not valid UTF-8"),
+                new Poison("raw NUL byte in JSON", utf8("p-raw-nul"), rawNul, "not valid JSON"),
+                new Poison("id differs from key", utf8("p-id-mismatch"), utf8("{\"id\":\"other\",\"text\":\"x\"}"), "does not match the record key"),
+                new Poison("10,000 fields", utf8("p-10k-fields"), utf8(manyFields.toString()), "entries; the limit is 64"),
+                new Poison("5,000-deep JSON", utf8("p-deep"), utf8(deep), "not valid JSON"),
+                new Poison("1 MiB + 1 value", utf8("p-1mib"), document("p-1mib", "", "y".repeat(1024 * 1024)), "bytes exceeds 1048576"),
+                new Poison("2 MB lz4-compressed document", utf8("p-2mb"), twoMegabyteDocument("p-2mb"), "bytes exceeds 1048576"),
+                new Poison("invalid UTF-8 key", new byte[] {'p', '-', (byte) 0xFF, (byte) 0xFE}, document("x", "", "text"), "key is not valid UTF-8"),
+                new Poison("513-char key", utf8("k".repeat(513)), utf8("{\"text\":\"x\"}"), "key of 513 chars exceeds 512"),
+                // accepted, cleaned: these must be encoded
+                new Poison("escaped NUL, BEL and ANSI colours in the title", utf8("p-ansi-title"), utf8("{\"title\":\"\\u001b[31mRed\\u0007 alert\\u0000\",\"text\":\"volcano eruption\"}"), null),
+                new Poison("emoji-only text", utf8("p-emoji"), utf8("{\"text\":\"\\ud83c\\udf0b\\ud83c\\udf0b\"}"), null)));
+        return kinds;
+    }
+
+    @Test
+    @Order(3)
+    void thePoisonMatrix() throws Exception {
+        Map<String, byte[]> valid = validDocuments("matrix", 30);
+        List<Poison> kinds = poisonKinds();
+        List<byte[][]> bad = new ArrayList<>();
+        for (Poison p : kinds) {
+            bad.add(new byte[][] {p.key(), p.value()});
+        }
+        int lettersBefore = readCommitted(KafkaBroker.DOCUMENTS_DLT).size();
+        sendInterleaved(valid, bad);
+        awaitAllCommitted();
+
+        Map<String, Integer> vectors = committedVectors();
+        valid.keySet().forEach(id -> assertThat(vectors.get(id)).as("committed vectors of %s", id).isEqualTo(1));
+        List<ConsumerRecord<byte[], byte[]>> letters = readCommitted(KafkaBroker.DOCUMENTS_DLT);
+        letters = letters.subList(lettersBefore, letters.size());
+        StringBuilder table = new StringBuilder("| case | outcome | sent | encoded | dead-lettered |\n| --- | --- | --- | --- | --- |\n");
+        int expectedLetters = 0;
+        for (Poison p : kinds) {
+            List<ConsumerRecord<byte[], byte[]>> mine = letters.stream()
+                    .filter(r -> java.util.Arrays.equals(r.key(), p.key() == null ? null
+                            : java.util.Arrays.copyOf(p.key(), Math.min(p.key().length, 4_096)))
+                            && p.reason() != null && header(r, "kafka_dlt-exception-message").contains(p.reason()))
+                    .toList();
+            String id = p.key() == null ? null : new String(p.key(), StandardCharsets.UTF_8);
+            int encoded = id == null || p.value() == null ? 0 : vectors.getOrDefault(id, 0);
+            String outcome;
+            if (p.reason() == null) {
+                assertThat(encoded).as("%s: encoded", p.name()).isEqualTo(1);
+                assertThat(mine).as("%s: no dead letter", p.name()).isEmpty();
+                outcome = "encoded (cleaned)";
+            } else {
+                expectedLetters++;
+                assertThat(mine).as("%s: one dead letter whose reason contains '%s'", p.name(), p.reason()).hasSize(1);
+                assertThat(encoded).as("%s: not encoded", p.name()).isZero();
+                outcome = "dead letter: " + header(mine.get(0), "kafka_dlt-exception-message");
+                if (outcome.length() > 110) {
+                    outcome = outcome.substring(0, 110) + "…";
+                }
+            }
+            table.append("| ").append(p.name()).append(" | ").append(outcome.replace("|", "\\|")).append(" | 1 | ")
+                    .append(encoded).append(" | ").append(mine.size()).append(" |\n");
+        }
+        table.append("| valid documents among them | encoded | ").append(valid.size()).append(" | ")
+                .append(valid.keySet().stream().mapToInt(id -> vectors.getOrDefault(id, 0)).sum()).append(" | 0 |\n");
+        System.out.println("[poison matrix]\n" + table);
+        assertThat(letters).as("letters in all").hasSize(expectedLetters);
+        assertThat(vectors.get("p-ansi-title")).isEqualTo(1);
+        for (ConsumerRecord<byte[], byte[]> r : readCommitted(KafkaBroker.VECTORS)) {
+            if ("p-ansi-title".equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                assertThat(SparseVectorCodec.decodeDocument(r.value()).title()).isEqualTo("Red alert");
+            }
         }
     }
 }
