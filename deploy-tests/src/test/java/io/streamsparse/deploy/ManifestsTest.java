@@ -1,0 +1,260 @@
+package io.streamsparse.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.internal.KubernetesDeserializer;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
+
+/**
+ * The Kubernetes manifests, offline: every kustomization (base and overlays) renders; every object is a valid
+ * Kubernetes object (typed by the fabric8 Kubernetes model: known kind, no unknown field, right value types); the
+ * numbers that follow the shard count agree with it; every workload has memory limits; selectors select something;
+ * the PrometheusRule is the repository's alerts.yml; the YAML is yamllint-clean.
+ */
+class ManifestsTest {
+
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path K8S = ROOT.resolve("k8s");
+    /** Reads an object by its apiVersion and kind into the fabric8 model class (GenericKubernetesResource if none). */
+    static final JsonMapper JSON = JsonMapper.builder().addModule(new SimpleModule()
+            .addDeserializer(KubernetesResource.class, new KubernetesDeserializer())).build();
+
+    static Stream<Path> kustomizations() {
+        return Stream.of(K8S.resolve("base"), K8S.resolve("overlays/keda"), K8S.resolve("overlays/prometheus-operator"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void rendersAsKustomizeDoes(Path dir) throws Exception {
+        List<Map<String, Object>> objects = Kustomize.build(dir);
+        assertFalse(objects.isEmpty());
+        List<Map<String, Object>> byKubectl = Kustomize.kubectl(dir);
+        if (byKubectl != null) {
+            assertEquals(new HashSet<>(byKubectl), new HashSet<>(objects), "kubectl kustomize " + dir);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void everyObjectMatchesTheKubernetesSchema(Path dir) throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> object : Kustomize.build(dir)) {
+            String where = object.get("kind") + "/" + Kustomize.metadata(object).get("name");
+            KubernetesResource typed;
+            try {
+                typed = JSON.convertValue(object, KubernetesResource.class);
+            } catch (IllegalArgumentException e) {
+                problems.add(where + ": " + e.getMessage());
+                continue;
+            }
+            if (typed instanceof GenericKubernetesResource) {
+                checkCustomResource(where, object, problems);
+            } else {
+                unknownFields(where, typed, problems);
+            }
+            if (!"Namespace".equals(object.get("kind"))) {
+                assertEquals("streamsparse", Kustomize.metadata(object).get("namespace"), where + ": namespace");
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void theSchemaCheckCatchesAMisspelledField() throws Exception {
+        Map<String, Object> deployment = new org.yaml.snakeyaml.Yaml().load("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: x, namespace: streamsparse}
+                spec:
+                  replcas: 2
+                  template:
+                    spec:
+                      containers: [{name: c, image: i, resources: {limit: {memory: 1Gi}}}]
+                """);
+        List<String> problems = new ArrayList<>();
+        unknownFields("Deployment/x", JSON.convertValue(deployment, KubernetesResource.class), problems);
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("replcas") || problems.get(1).contains("replcas"), problems.toString());
+    }
+
+    /** Kinds without a fabric8 model: the fields the manifests rely on. */
+    @SuppressWarnings("unchecked")
+    private static void checkCustomResource(String where, Map<String, Object> object, List<String> problems) {
+        if (!"ScaledObject".equals(object.get("kind")) || !"keda.sh/v1alpha1".equals(object.get("apiVersion"))) {
+            problems.add(where + ": unknown kind " + object.get("apiVersion") + " " + object.get("kind"));
+            return;
+        }
+        Map<String, Object> spec = (Map<String, Object>) object.get("spec");
+        Set<String> known = Set.of("scaleTargetRef", "minReplicaCount", "maxReplicaCount", "cooldownPeriod",
+                "pollingInterval", "idleReplicaCount", "fallback", "advanced", "triggers");
+        for (String key : spec.keySet()) {
+            if (!known.contains(key)) {
+                problems.add(where + ": unknown field spec." + key);
+            }
+        }
+        for (Map<String, Object> trigger : (List<Map<String, Object>>) spec.get("triggers")) {
+            Map<String, Object> md = (Map<String, Object>) trigger.get("metadata");
+            for (Object value : md.values()) {
+                if (!(value instanceof String)) {
+                    problems.add(where + ": trigger metadata values must be strings, got " + value);
+                }
+            }
+        }
+    }
+
+    /** Fields the typed model did not know (kept in additionalProperties), anywhere in the object. */
+    private static void unknownFields(String path, Object node, List<String> problems) throws Exception {
+        if (node == null) {
+            return;
+        }
+        if (node instanceof Collection<?> c) {
+            int i = 0;
+            for (Object item : c) {
+                unknownFields(path + "[" + i++ + "]", item, problems);
+            }
+            return;
+        }
+        if (node instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                unknownFields(path + "." + e.getKey(), e.getValue(), problems);
+            }
+            return;
+        }
+        if (!node.getClass().getName().startsWith("io.fabric8.")) {
+            return;
+        }
+        for (Method getter : node.getClass().getMethods()) {
+            if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
+                    || !getter.getName().startsWith("get") || getter.getName().equals("getClass")) {
+                continue;
+            }
+            Object value = getter.invoke(node);
+            if (getter.getName().equals("getAdditionalProperties")) {
+                if (value instanceof Map<?, ?> extra && !extra.isEmpty()) {
+                    problems.add(path + ": unknown field(s) " + extra.keySet());
+                }
+            } else {
+                unknownFields(path + "." + getter.getName().substring(3), value, problems);
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theNumbersThatFollowTheShardCountAgreeWithIt() throws Exception {
+        List<Map<String, Object>> base = Kustomize.build(K8S.resolve("base"));
+        Map<String, Object> config = (Map<String, Object>) find(base, "ConfigMap", "streamsparse-config").get("data");
+        int shards = Integer.parseInt((String) config.get("SHARDS"));
+        int perShard = Integer.parseInt((String) config.get("INDEX_REPLICAS_PER_SHARD"));
+        assertTrue(perShard >= 2, "every shard needs at least 2 replicas");
+        assertEquals(shards * perShard, spec(find(base, "StatefulSet", "index-service")).get("replicas"),
+                "index-service replicas = SHARDS x INDEX_REPLICAS_PER_SHARD");
+        assertEquals(shards, spec(find(base, "HorizontalPodAutoscaler", "encoder-service")).get("maxReplicas"),
+                "encoder replicas beyond the partition count idle");
+        List<Map<String, Object>> keda = Kustomize.build(K8S.resolve("overlays/keda"));
+        assertEquals(shards, spec(find(keda, "ScaledObject", "encoder-service")).get("maxReplicaCount"));
+        assertTrue(keda.stream().noneMatch(o -> "HorizontalPodAutoscaler".equals(o.get("kind"))
+                && "encoder-service".equals(Kustomize.metadata(o).get("name"))), "KEDA owns the encoder's HPA");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyWorkloadHasRequestsAndAMemoryLimitAndEverySelectorSelectsPods() throws Exception {
+        List<Map<String, Object>> base = Kustomize.build(K8S.resolve("base"));
+        List<Map<String, Object>> podLabels = new ArrayList<>();
+        for (Map<String, Object> o : base) {
+            Map<String, Object> template = (Map<String, Object>) spec(o).get("template");
+            if (template == null) {
+                continue;
+            }
+            Map<String, Object> podMeta = Kustomize.metadata(template);
+            assertFalse(podMeta.containsKey("annotations") && ((Map<String, Object>) podMeta.get("annotations"))
+                    .keySet().stream().anyMatch(k -> k.startsWith("prometheus.io/")),
+                    "scraping is configured by prometheus.yml / the PodMonitor, not annotations");
+            podLabels.add((Map<String, Object>) podMeta.get("labels"));
+            for (Map<String, Object> c : (List<Map<String, Object>>) spec(template).get("containers")) {
+                Map<String, Object> resources = (Map<String, Object>) c.get("resources");
+                String where = o.get("kind") + "/" + Kustomize.metadata(o).get("name");
+                assertNotNull(resources, where + " has no resources");
+                assertNotNull(((Map<String, Object>) resources.get("limits")).get("memory"), where + " memory limit");
+                assertNotNull(((Map<String, Object>) resources.get("requests")).get("memory"), where + " memory");
+                assertNotNull(((Map<String, Object>) resources.get("requests")).get("cpu"), where + " cpu request");
+            }
+        }
+        for (Map<String, Object> o : base) {
+            Map<String, Object> selector = switch ((String) o.get("kind")) {
+                case "Service" -> (Map<String, Object>) spec(o).get("selector");
+                case "PodDisruptionBudget" -> (Map<String, Object>) ((Map<String, Object>) spec(o).get("selector"))
+                        .get("matchLabels");
+                case "NetworkPolicy" -> (Map<String, Object>) ((Map<String, Object>) spec(o).get("podSelector"))
+                        .get("matchLabels");
+                default -> null;
+            };
+            if (selector != null && !selector.isEmpty()) {
+                assertTrue(podLabels.stream().anyMatch(l -> l.entrySet().containsAll(selector.entrySet())),
+                        o.get("kind") + "/" + Kustomize.metadata(o).get("name") + " selects no pod: " + selector);
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void thePrometheusRuleIsTheRepositorysAlertRules() throws Exception {
+        Map<String, Object> rule = Kustomize.loadAll(K8S.resolve("overlays/prometheus-operator/prometheus-rule.yaml"))
+                .get(0);
+        Map<String, Object> alerts = Kustomize.loadAll(ROOT.resolve("monitoring/prometheus/alerts.yml")).get(0);
+        assertEquals(alerts.get("groups"), spec(rule).get("groups"),
+                "prometheus-rule.yaml differs from monitoring/prometheus/alerts.yml: run scripts/k8s-prometheus-rule.sh");
+    }
+
+    @Test
+    void theRepositoryIsYamllintClean() throws Exception {
+        boolean installed = Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "yamllint")));
+        if (!installed && "true".equals(System.getenv("CI"))) {
+            fail("CI=true but yamllint is not on the PATH: .ci/run installs Debian's yamllint");
+        }
+        Assumptions.assumeTrue(installed, "yamllint is not installed (apt-get install yamllint)");
+        // the repository's .yamllint.yml: default rules, lines up to 120 characters
+        Process p = new ProcessBuilder("yamllint", "-f", "parsable", ".").directory(ROOT.toFile())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), output);
+        assertEquals("", output.strip());
+    }
+
+    static Map<String, Object> find(List<Map<String, Object>> objects, String kind, String name) {
+        return objects.stream().filter(o -> kind.equals(o.get("kind")) && name.equals(Kustomize.metadata(o)
+                .get("name"))).findFirst().orElseThrow(() -> new AssertionError("no " + kind + "/" + name));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> spec(Map<String, Object> object) {
+        return (Map<String, Object>) object.getOrDefault("spec", Map.of());
+    }
+}
