@@ -33,12 +33,17 @@ import java.util.List;
  * @param maintainEvery   upserts between {@code maintain()} calls of the update-phase writer (deferred re-blocking)
  * @param vectors         a {@link VectorsFile} of documents to use instead of synthetic data, or null
  * @param queryVectors    a {@link VectorsFile} of queries (with {@code vectors}), or null to derive them
+ * @param data            the data set's name in the RESULT line: {@value #SYNTHETIC} without {@code vectors}, else
+ *                        {@code --data} or the vectors file's name up to its first dot
  */
 public record BenchOptions(int docs, int queries, int k, long seed, SearchKnobs knobs, List<SearchKnobs> curve,
                            IndexConfig config, double warmupSeconds, int passes, double measureSeconds,
                            double updateSeconds, long updateOps, int updatePool, double newFraction,
                            int recheckQueries, int floatCheck, boolean lucene, int exactThreads, int maintainEvery,
-                           int luceneQueries, Path vectors, Path queryVectors) {
+                           int luceneQueries, Path vectors, Path queryVectors, String data) {
+
+    /** The {@code data=} value of a run on the engine's synthetic generator. */
+    public static final String SYNTHETIC = "synthetic";
 
     public static final String DEFAULT_CURVE = "5:1.0,5:0.9,10:1.0,10:0.9,10:0.8,15:0.9,15:0.8,20:0.8,20:0.7,30:0.6";
 
@@ -75,9 +80,12 @@ public record BenchOptions(int docs, int queries, int k, long seed, SearchKnobs 
               --lucene-queries N    queries timed on Lucene, the first N (default 200)
               --vectors FILE        real vectors (VectorsFile format: length-prefixed SparseVectorCodec records)
               --query-vectors FILE  real query vectors, same format (default: documents cut to 45 terms)
+              --data NAME           the data set's name in the RESULT line (default: synthetic, or with
+                                    --vectors the file's name up to its first dot); the first --docs records
+                                    of a file are the corpus, so one file gives every smaller size
             The output ends with one line:
               RESULT docs=.. recall10=.. p50_us=.. p99_us=.. qps2=.. lucene_p50_us=.. speedup_vs_lucene=..
-                     upserts_per_s=.. bytes_per_posting=..
+                     upserts_per_s=.. bytes_per_posting=.. data=..
             """.formatted(DEFAULT_CURVE);
 
     public BenchOptions {
@@ -120,6 +128,14 @@ public record BenchOptions(int docs, int queries, int k, long seed, SearchKnobs 
         if (queryVectors != null && vectors == null) {
             throw new IllegalArgumentException("--query-vectors " + queryVectors + " needs --vectors");
         }
+        if (!data.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+            throw new IllegalArgumentException("--data must be a name of letters, digits, '.', '_' or '-', was '"
+                    + data + "'");
+        }
+        if (vectors == null && !data.equals(SYNTHETIC)) {
+            throw new IllegalArgumentException("--data " + data + " needs --vectors (without, the data are "
+                    + SYNTHETIC + ")");
+        }
         curve = List.copyOf(curve);
     }
 
@@ -146,6 +162,7 @@ public record BenchOptions(int docs, int queries, int k, long seed, SearchKnobs 
         Path queryVectors = null;
         int maintainEvery = 1000;
         int luceneQueries = 200;
+        String data = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--no-lucene")) {
@@ -187,13 +204,22 @@ public record BenchOptions(int docs, int queries, int k, long seed, SearchKnobs 
                 case "--lucene-queries" -> luceneQueries = parseInt(a, v);
                 case "--vectors" -> vectors = Path.of(v);
                 case "--query-vectors" -> queryVectors = Path.of(v);
+                case "--data" -> data = v;
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
         return new BenchOptions(docs, queries, k, seed, knobs, parseCurve(curve, knobs), config, warmup, passes, measure,
                 update, updateOps != null ? updateOps : 2L * docs,
                 updatePool != null ? updatePool : Math.min(docs, 200_000), newFraction, recheck, floatCheck, lucene,
-                exactThreads, maintainEvery, luceneQueries, vectors, queryVectors);
+                exactThreads, maintainEvery, luceneQueries, vectors, queryVectors,
+                data != null ? data : vectors == null ? SYNTHETIC : fileStem(vectors));
+    }
+
+    /** {@code doccorpus.vec} and {@code doccorpus.vectors.bin} name the data set {@code doccorpus}. */
+    private static String fileStem(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.indexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
     }
 
     private static IndexConfig.ReblockMode parseReblock(String v) {

@@ -45,13 +45,14 @@ public final class IndexBenchmark {
     /** The fields of the final line. */
     public record Result(int docs, double recall, double p50Micros, double p99Micros, double qps2,
                          double luceneP50Micros, double speedupVsLucene, double upsertsPerSecond,
-                         double bytesPerPosting) {
+                         double bytesPerPosting, String data) {
 
         public String line() {
             return String.format(Locale.ROOT, "RESULT docs=%d recall10=%.4f p50_us=%.1f p99_us=%.1f qps2=%.0f "
-                            + "lucene_p50_us=%.1f speedup_vs_lucene=%.1f upserts_per_s=%.0f bytes_per_posting=%.2f",
+                            + "lucene_p50_us=%.1f speedup_vs_lucene=%.1f upserts_per_s=%.0f bytes_per_posting=%.2f "
+                            + "data=%s",
                     docs, recall, p50Micros, p99Micros, qps2, luceneP50Micros, speedupVsLucene, upsertsPerSecond,
-                    bytesPerPosting);
+                    bytesPerPosting, data);
         }
     }
 
@@ -89,8 +90,8 @@ public final class IndexBenchmark {
                 System.getProperty("java.version"), System.getProperty("os.name"), System.getProperty("os.arch"));
         printf("jvm args: %s; system load average %.2f (other processes share these cores)%n",
                 ManagementFactory.getRuntimeMXBean().getInputArguments(), loadAverage());
-        printf("options: docs=%d queries=%d k=%d seed=%d knobs=%s%n", o.docs(), o.queries(), o.k(), o.seed(),
-                o.knobs());
+        printf("options: data=%s docs=%d queries=%d k=%d seed=%d knobs=%s%n", o.data(), o.docs(), o.queries(), o.k(),
+                o.seed(), o.knobs());
         printf("config: %s%n", o.config());
 
         // ---- data
@@ -222,7 +223,7 @@ public final class IndexBenchmark {
 
         printf("%nsystem load average at the end: %.2f%n", loadAverage());
         Result r = new Result(n, main.recall, main.p50, main.p99, qps2, luceneP50, speedup, upsertsPerSecond,
-                bytesPerPosting);
+                bytesPerPosting, o.data());
         printf("%n");
         out.println(r.line());
         out.flush();

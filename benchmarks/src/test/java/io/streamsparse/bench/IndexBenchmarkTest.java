@@ -1,6 +1,7 @@
 package io.streamsparse.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamsparse.core.synthetic.SyntheticCorpus;
@@ -25,7 +26,7 @@ class IndexBenchmarkTest {
 
     private static final Pattern RESULT = Pattern.compile("RESULT docs=(\\d+) recall10=([0-9.]+) p50_us=([0-9.]+) "
             + "p99_us=([0-9.]+) qps2=(\\d+) lucene_p50_us=([0-9.]+|NaN) speedup_vs_lucene=([0-9.]+|NaN|Infinity) "
-            + "upserts_per_s=(\\d+) bytes_per_posting=([0-9.]+)");
+            + "upserts_per_s=(\\d+) bytes_per_posting=([0-9.]+) data=([A-Za-z0-9._-]+)");
 
     private static final String[] TINY = {"--queries", "40", "--warmup-seconds", "0", "--passes", "1",
         "--measure-seconds", "0.2", "--update-seconds", "0.3", "--update-ops", "300", "--update-pool", "100",
@@ -60,6 +61,7 @@ class IndexBenchmarkTest {
         assertTrue(Double.parseDouble(m.group(6)) > 0, "Lucene p50 missing\n" + output);
         assertTrue(output.contains("Lucene top-10 vs engine exact"), output);
         assertTrue(output.contains("| 10 | 0.90 |"), "curve row missing\n" + output);
+        assertEquals("synthetic", m.group(10));
     }
 
     @Test
@@ -77,5 +79,19 @@ class IndexBenchmarkTest {
         assertEquals("600", m.group(1), "the file holds 600 documents\n" + output);
         assertTrue(Double.parseDouble(m.group(2)) >= 0.5, output);
         assertEquals("NaN", m.group(6));
+        assertEquals("vectors", m.group(10), "named after the file by default");
+        Matcher named = lastLineIsResult(run("--vectors", file.toString(), "--docs", "300", "--no-lucene",
+                "--data", "doccorpus"));
+        assertEquals("300", named.group(1), "--docs takes a prefix of the file");
+        assertEquals("doccorpus", named.group(10));
+    }
+
+    @Test
+    void dataNamesAreCheckedOnce() {
+        assertEquals("synthetic", BenchOptions.parse().data());
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--data", "doccorpus"),
+                "a name without --vectors would mislabel synthetic data");
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--vectors", "v.bin", "--data", "a b"));
+        assertEquals("doccorpus", BenchOptions.parse("--vectors", "/x/doccorpus.vectors.bin").data());
     }
 }

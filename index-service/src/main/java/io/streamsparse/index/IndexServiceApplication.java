@@ -32,6 +32,12 @@ public class IndexServiceApplication {
         return new SpringApplicationBuilder(IndexServiceApplication.class).properties("spring.config.name=index-service");
     }
 
+    /** Runs a sampled share of approximate searches again in exact mode and publishes the recall estimate. */
+    @Bean(destroyMethod = "close")
+    RecallEstimator recallEstimator(RecallEstimateProperties properties, MeterRegistry registry) {
+        return RecallEstimator.start(properties, registry);
+    }
+
     /**
      * The indexing listener's error handler. A record the engine rejects ({@code IllegalArgumentException}) is
      * skipped and counted, without a log line of its own: every replica and every replay meets it again, so its one

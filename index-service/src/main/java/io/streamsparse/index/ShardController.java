@@ -29,10 +29,12 @@ public class ShardController {
 
     private final Shards shards;
     private final IndexProperties properties;
+    private final RecallEstimator recallEstimator;
 
-    public ShardController(Shards shards, IndexProperties properties) {
+    public ShardController(Shards shards, IndexProperties properties, RecallEstimator recallEstimator) {
         this.shards = shards;
         this.properties = properties;
+        this.recallEstimator = recallEstimator;
     }
 
     /** A sparse query: parallel arrays of term ids and weights, plus search options. */
@@ -70,6 +72,7 @@ public class ShardController {
         long start = System.nanoTime();
         SearchResult result = index.search(request);
         long micros = (System.nanoTime() - start) / 1_000;
+        recallEstimator.offer(request, result, index::search);
         List<HitView> hits = new ArrayList<>(result.hits().size());
         result.hits().forEach(h -> hits.add(new HitView(h.docId(), h.score(), h.title(), h.snippet())));
         return new SearchResponse(shard, index.appliedOffset(), result.scoredDocs(), micros, hits);

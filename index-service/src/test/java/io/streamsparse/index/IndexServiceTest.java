@@ -66,7 +66,9 @@ class IndexServiceTest {
         service = IndexServiceApplication.builder().run("--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
                 "--streamsparse.index.partitions=0,1",
-                "--streamsparse.index.snapshot-dir=" + snapshots);
+                "--streamsparse.index.snapshot-dir=" + snapshots,
+                "--streamsparse.index.recall-estimate.sample-rate=1.0",
+                "--streamsparse.index.recall-estimate.queue-capacity=100");
         base = URI.create("http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port"));
     }
 
@@ -188,5 +190,22 @@ class IndexServiceTest {
         r = call("POST", "/v1/shards/9/search", "{\"terms\":[1],\"weights\":[1]}");
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.body()).contains("shard 9 is not served here");
+    }
+
+    @Test
+    void sampledApproximateSearchesPublishARecallEstimate() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> call("GET", "/actuator/health/readiness", null)
+                .statusCode() == 200);
+        for (int i = 1; i < 40; i += 2) {
+            search(1, "{\"terms\":[" + i + ",1003],\"weights\":[1.0,0.5],\"k\":5}");
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            String metrics = call("GET", "/actuator/prometheus", null).body();
+            assertThat(metrics).containsPattern("(?m)^streamsparse_index_search_recall_samples_total(\\{[^}]*})? "
+                    + "[1-9]");
+            // a number in [0, 1], no longer NaN
+            assertThat(metrics).containsPattern("(?m)^streamsparse_index_search_recall_estimate(\\{[^}]*})? "
+                    + "(0\\.[0-9]+|1\\.0)$");
+        });
     }
 }

@@ -19,6 +19,8 @@ public final class Main {
               create-topics   create documents, sparse-vectors (compacted) and documents.DLT, idempotently
               debian-corpus   build the Debian package-description corpus: --lists-dir DIR --out DIR
                               [--split-dir DIR]; writes docs.jsonl and queries.jsonl
+              doc-corpus      build the Debian documentation corpus (man, info, HTML, text passages + queries):
+                              --debs DIR --out DIR [--packages FILE] [--download] [--threads N]
               evaluate        MRR@10, R@10, R@100, nDCG@10 of BM25 and sparse models on the Debian set
             """;
 
@@ -45,6 +47,14 @@ public final class Main {
                     DebianCorpusBuilder.main(rest);
                 } catch (IllegalArgumentException e) {
                     System.err.println("debian-corpus: " + e.getMessage());
+                    System.exit(2);
+                }
+            }
+            case "doc-corpus" -> {
+                try {
+                    io.streamsparse.tools.doccorpus.DocCorpusBuilder.main(rest);
+                } catch (IllegalArgumentException e) {
+                    System.err.println("doc-corpus: " + e.getMessage());
                     System.exit(2);
                 }
             }
