@@ -33,8 +33,11 @@ def rows_of(idx, val):
         yield i[order].astype(np.uint16), v[order].astype(np.float32)
 
 
-def write(out_dir, name, ids, rows):
+def serialize(ids, rows, delta=False):
+    """The uncompressed term-weights bytes ('TW1', count, rows); delta=True stores each row's ascending term ids as
+    differences (first id, then gaps), which compress far better (undo with a cumulative sum per row)."""
     buf = io.BytesIO()
+    ids = list(ids)
     buf.write(b"TW1" + struct.pack("<i", len(ids)))
     for key, (terms, weights) in zip(ids, rows):
         k = key.encode("utf-8")
@@ -42,8 +45,14 @@ def write(out_dir, name, ids, rows):
         scale = top / 255.0 if top > 0 else 1.0
         codes = np.clip(np.rint(weights / scale), 1, 255).astype(np.uint8)
         buf.write(struct.pack("<H", len(k)) + k + struct.pack("<H", len(terms)))
-        buf.write(terms.astype("<u2").tobytes() + struct.pack("<f", scale) + codes.tobytes())
-    data = gzip.compress(buf.getvalue(), 6)
+        stored = np.diff(terms.astype(np.int64), prepend=0) if delta else terms
+        buf.write(stored.astype("<u2").tobytes() + struct.pack("<f", scale) + codes.tobytes())
+    return buf.getvalue()
+
+
+def write(out_dir, name, ids, rows):
+    ids = list(ids)
+    data = gzip.compress(serialize(ids, rows), 6)
     for p in range(0, len(data), PART):
         with open(os.path.join(out_dir, f"{name}.tw.gz.part{p // PART}"), "wb") as f:
             f.write(data[p:p + PART])
@@ -76,24 +85,29 @@ def main():
     p.add_argument("--splits", default="val,test")
     p.add_argument("--workers", type=int, default=4)
     p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--doc-cap", type=int, default=256, help="terms kept per document")
     p.add_argument("--queries-only", action="store_true",
                    help="model queries only (no documents, no inference-free queries: those need the documents)")
     args = p.parse_args()
     args.smoke = 0
     import torch
-    from train import THRESHOLD, Tok, load_data, ort_encode_parallel
+    from train import THRESHOLD, Tok, load_data, ort_encode_parallel, per_text
     corpus = load_data(args)
     tok = Tok(os.path.join(args.data, "tokenizer.json"))
     cpu = torch.device("cpu")
+    # a per-text model (fast_head.py) runs one text per model run, as the Java encoder runs it
+    doc_batch, query_batch = (1, 1) if per_text(args.onnx) else (16, 32)
     if not args.queries_only:
         doc_seqs = tok(corpus["doc_texts"], 256)
-        d_idx, d_val, _ = ort_encode_parallel(args.onnx, doc_seqs, 256, cpu, args.workers, args.threads, batch=16)
+        d_idx, d_val, _ = ort_encode_parallel(args.onnx, doc_seqs, args.doc_cap, cpu, args.workers, args.threads,
+                                            batch=doc_batch)
         doc_rows = list(rows_of(d_idx.numpy(), d_val.numpy()))
         write(args.out, "docs", corpus["doc_ids"], doc_rows)
     for split in args.splits.split(","):
         qs = corpus["queries"][split]
         q_seqs = tok([q[1] for q in qs], 64)
-        q_idx, q_val, _ = ort_encode_parallel(args.onnx, q_seqs, 64, cpu, args.workers, args.threads)
+        q_idx, q_val, _ = ort_encode_parallel(args.onnx, q_seqs, 64, cpu, args.workers, args.threads,
+                                             batch=query_batch)
         qids = [str(q[0]) for q in qs]
         write(args.out, f"queries-{split}-model", qids, rows_of(q_idx.numpy(), q_val.numpy()))
         if not args.queries_only:

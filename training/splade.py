@@ -132,3 +132,59 @@ class LogitsOnly(nn.Module):
 
     def forward(self, input_ids, attention_mask):
         return self.model.logits(input_ids, attention_mask)
+
+
+def load_onnx_model(model, onnx_path):
+    """Loads every weight of `model` from an exported SPLADE model (train.py's export, fp32 or int8 as quantized by
+    train.py): int8 MatMul weights are dequantized (w = (q - zero_point) * scale) and transposed back to
+    PyTorch's [out, in]; each MatMul is named by the bias its output is added to ('layers.3.query.bias').
+    Used to continue training from the shipped model (train.py --init-onnx)."""
+    import onnx
+    from onnx import numpy_helper
+    g = onnx.load(onnx_path).graph
+    inits = {i.name: numpy_helper.to_array(i) for i in g.initializer}
+    users = {}
+    for n in g.node:
+        for i in n.input:
+            users.setdefault(i, []).append(n)
+
+    def dequant(base):
+        q, s, z = inits[base + "_quantized"], inits[base + "_scale"], inits[base + "_zero_point"]
+        return (q.astype(np.float32) - z.astype(np.float32)) * s.astype(np.float32)
+
+    def bias_after(node):
+        """Follows Cast/Mul (or nothing) from a MatMul(Integer) to the Add of its bias."""
+        out = node.output[0]
+        for _ in range(3):
+            nxt = users[out][0]
+            if nxt.op_type == "Add":
+                return next(i for i in nxt.input if i in inits)
+            out = nxt.output[0]
+        raise ValueError("no bias Add after " + node.name)
+
+    state = {}
+    for n in g.node:
+        w = n.input[1] if len(n.input) > 1 else None
+        if n.op_type == "MatMulInteger" and w.endswith("_quantized") and w[:-10] + "_scale" in inits:
+            weight = dequant(w[:-10])
+        elif n.op_type == "MatMul" and w in inits and inits[w].ndim == 2 and inits[w].shape[0] != VOCAB \
+                and inits[w].shape[1] != VOCAB:
+            weight = inits[w]
+        else:
+            continue
+        bias = bias_after(n)
+        state[bias[: -len(".bias")] + ".weight"] = torch.from_numpy(np.ascontiguousarray(weight.T))
+    for table in ("word", "pos"):
+        state[table + ".weight"] = torch.from_numpy(
+            dequant(table + ".weight") if table + ".weight_quantized" in inits else inits[table + ".weight"])
+    for k, v in inits.items():
+        if k.endswith(".bias") or k.endswith("_ln.weight") or k == "head_bias":
+            state[k] = torch.from_numpy(v.astype(np.float32))
+    # token type 0's embedding is folded into a constant by the exporter ('select': token_type.weight[0])
+    tt = torch.zeros(2, model.token_type.weight.shape[1])
+    tt[0] = torch.from_numpy(inits["select"].astype(np.float32))
+    state["token_type.weight"] = tt
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    assert not unexpected, unexpected
+    assert not missing, missing
+    return model

@@ -26,7 +26,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import splade  # noqa: E402
-from splade import SPECIAL_IDS, VOCAB, LogitsOnly, SpladeBert, load_minilm  # noqa: E402
+from splade import SPECIAL_IDS, VOCAB, LogitsOnly, SpladeBert, load_minilm, load_onnx_model  # noqa: E402
 
 DOC_CAP, QUERY_CAP, THRESHOLD = 256, 64, 0.01
 T0 = time.time()
@@ -128,7 +128,10 @@ def train(variant, corpus, doc_tok, q_tok, args, device):
     args = variant_args(variant, args)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    model = load_minilm(SpladeBert(), os.path.join(args.data, "minilm_fp16.npz")).to(device)
+    if args.init_onnx:  # continue from an exported model (e.g. the shipped one) instead of MiniLM-L6
+        model = load_onnx_model(SpladeBert(), args.init_onnx).to(device)
+    else:
+        model = load_minilm(SpladeBert(), os.path.join(args.data, "minilm_fp16.npz")).to(device)
     train_q = corpus["queries"]["train"]
     n = len(train_q)
     bs = min(args.batch, n)
@@ -162,6 +165,8 @@ def train(variant, corpus, doc_tok, q_tok, args, device):
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
                 q = model(qi, qm).float()
                 d = model(di, dm).float()
+            if args.doc_topk > 0:  # train as served: a document scores with its K heaviest terms only
+                d = d * keep_topk(d, args.doc_topk)
             scores = q @ d.T
             dd = torch.from_numpy(doc_idx).to(device)
             dup = (dd[None, :] == dd[: len(idx), None])
@@ -188,6 +193,13 @@ def train(variant, corpus, doc_tok, q_tok, args, device):
 
 
 # ---------------------------------------------------------------- encoding and evaluation
+
+def keep_topk(w, k):
+    """0/1 mask of each row's k largest entries (no gradient through the selection)."""
+    with torch.no_grad():
+        idx = torch.topk(w, min(k, w.shape[1]), dim=1).indices
+        return torch.zeros_like(w).scatter_(1, idx, 1.0)
+
 
 def topk_sparse(w, cap):
     vals, idx = torch.topk(w, cap, dim=1)
@@ -421,7 +433,7 @@ def tiny_model(args):
 # ---------------------------------------------------------------- main
 
 def main():
-    global LOG
+    global LOG, DOC_CAP
     p = argparse.ArgumentParser()
     p.add_argument("--data", required=True)
     p.add_argument("--out", required=True)
@@ -441,11 +453,20 @@ def main():
     p.add_argument("--keep-above", type=float, default=0.0,
                    help="stop after training unless the best val MRR@10 exceeds this (a model kept from before)")
     p.add_argument("--doc-len", type=int, default=128)
+    p.add_argument("--eval-doc-len", type=int, default=0, help="document tokens when evaluating (0: --doc-len)")
+    p.add_argument("--doc-cap", type=int, default=256, help="terms kept per document when evaluating/serving")
+    p.add_argument("--doc-topk", type=int, default=0, help="train with only each document's K heaviest terms")
+    p.add_argument("--init-onnx", help="start from this exported model (dequantized) instead of MiniLM-L6")
+    p.add_argument("--fast-head", action="store_true",
+                   help="export: rewrite the int8 model's head (fast_head.py) and evaluate it one text per run")
     p.add_argument("--query-len", type=int, default=32)
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--ort-threads", type=int, default=os.cpu_count())
     p.add_argument("--skip-after", type=float, default=1e9, help="train no further variant after this many s")
     p.add_argument("--ort-workers", type=int, default=4)
+    p.add_argument("--ort-splits", default="test", help="splits the ONNX Runtime evaluation reports")
+    p.add_argument("--write-vectors", action="store_true",
+                   help="write the ONNX Runtime evaluation's vectors (docs, model queries) as .tw.gz files")
     p.add_argument("--ort-eval-before", type=float, default=1e9, help="skip the int8 evaluation after this many s")
     p.add_argument("--smoke", type=int, default=0, help="use only N queries per split (CPU smoke test)")
     args = p.parse_args()
@@ -463,14 +484,16 @@ def main():
             import traceback
             log("tiny model failed:", traceback.format_exc())
 
+    DOC_CAP = args.doc_cap
     corpus = load_data(args)
     tok = Tok(os.path.join(args.data, "tokenizer.json"))
     doc_tok = tok(corpus["doc_texts"], args.doc_len)
+    eval_doc_tok = tok(corpus["doc_texts"], args.eval_doc_len) if args.eval_doc_len else doc_tok
     q_toks = {n: tok([q[1] for q in corpus["queries"][n]], args.query_len) for n in ("train", "val", "test")}
     log("tokenized", len(doc_tok), "docs; mean doc tokens", float(np.mean([len(s) for s in doc_tok])))
 
     if "ort" in stages:
-        ort_test(args.onnx, os.path.basename(args.onnx), corpus, doc_tok, q_toks, args, device)
+        ort_test(args.onnx, os.path.basename(args.onnx), corpus, eval_doc_tok, q_toks, args, device)
         return
     best = None
     if "train" in stages:
@@ -479,7 +502,7 @@ def main():
                 log("skipping variant", variant, "(past --skip-after)")
                 continue
             model, secs = train(variant, corpus, doc_tok, q_toks["train"], args, device)
-            res, _ = eval_split(model, "val", corpus, doc_tok, q_toks, device)
+            res, _ = eval_split(model, "val", corpus, eval_doc_tok, q_toks, device)
             record(args.out, stage="val", variant=variant, train_s=secs, **res[0])
             sparse_enough = res[0]["terms_doc_uncapped"] <= args.max_doc_terms
             key = (sparse_enough, res[0]["mrr@10"] if sparse_enough else -res[0]["terms_doc_uncapped"])
@@ -500,7 +523,7 @@ def main():
     fp32_test = None
     if "test" in stages:
         torch.backends.cuda.matmul.allow_tf32 = False
-        res, doc_cache = eval_split(model, "test", corpus, doc_tok, q_toks, device, free=True, amp=False)
+        res, doc_cache = eval_split(model, "test", corpus, eval_doc_tok, q_toks, device, free=True, amp=False)
         for r in res:
             record(args.out, stage="test", variant=variant, encoder="pytorch-fp32", **r)
         fp32_test = res[0]["mrr@10"]
@@ -521,6 +544,10 @@ def main():
                inputs=[i.name for i in sess.get_inputs()], outputs=[(o.name, o.shape) for o in sess.get_outputs()])
         int8 = os.path.join(work, "model-int8.onnx")
         qsize, excluded = quantize(fp32, int8)
+        if args.fast_head:
+            import fast_head
+            fast_head.main(int8, int8, fp32)
+            qsize = os.path.getsize(int8)
         ir8 = fix_ir_version(int8)
         s8 = ort_session(int8, args.ort_threads)
         # bring the int8 model back in pieces under 16 MiB
@@ -543,36 +570,44 @@ def main():
             return
         got8 = s8.run(["sparse_weights"], {"input_ids": ii, "attention_mask": mm})[0]
         model.to(device)
-        ort_test(int8, variant, corpus, doc_tok, q_toks, args, device, bytes=qsize, excluded=excluded, **ir8,
+        ort_test(int8, variant, corpus, eval_doc_tok, q_toks, args, device, bytes=qsize, excluded=excluded, **ir8,
                  max_abs_diff_vs_fp32=float(np.abs(got8 - ref).max()))
 
 
 def ort_test(path, variant, corpus, doc_tok, q_toks, args, device, **extra):
-    """The exported model through ONNX Runtime on CPU, over the test split: model queries and inference-free."""
+    """The exported model through ONNX Runtime on CPU, over --ort-splits: model queries and inference-free.
+    Models marked per-text (fast_head.py) run one text per model run, as the Java encoder runs them."""
     t = time.time()
     w, th = args.ort_workers, max(1, args.ort_threads // args.ort_workers)
-    try:
-        d_idx, d_val, d_raw = ort_encode_parallel(path, doc_tok, DOC_CAP, device, w, th)
-        enc_s = time.time() - t
-        q_idx, q_val, q_raw = ort_encode_parallel(path, q_toks["test"], QUERY_CAP, device, w, th)
-    except Exception as e:  # noqa: BLE001
-        log("parallel ONNX Runtime encoding failed, one session instead:", repr(e)[:1000])
-        w = 1
-        sess = ort_session(path, args.ort_threads)
-        t = time.time()
-        d_idx, d_val, d_raw = ort_encode(sess, doc_tok, DOC_CAP, device)
-        enc_s = time.time() - t
-        q_idx, q_val, q_raw = ort_encode(sess, q_toks["test"], QUERY_CAP, device)
+    batch = 1 if per_text(path) else 32
+    name = "onnxruntime-int8-per-channel" + ("-per-text" if batch == 1 else "")
+    d_idx, d_val, d_raw = ort_encode_parallel(path, doc_tok, DOC_CAP, device, w, th, batch=batch)
+    enc_s = time.time() - t
     doc_dense = densify(d_idx, d_val, device)
-    gold = np.array([q[2] for q in corpus["queries"]["test"]])
-    res = evaluate(doc_dense, q_idx, q_val, gold, device)
-    record(args.out, stage="test", variant=variant, encoder="onnxruntime-int8-per-channel", **extra,
-           docs_per_s=round(len(doc_tok) / enc_s, 1), ort_threads=args.ort_threads, ort_workers=w, split="test", **res,
-           nnz_doc=nnz(d_val), nnz_query=nnz(q_val), terms_doc_uncapped=d_raw, terms_query_uncapped=q_raw)
-    fi, fv = inference_free(doc_dense, q_toks["test"], device)
-    record(args.out, stage="test", variant=variant, encoder="onnxruntime-int8-per-channel",
-           query_side="inference-free-idf", split="test", **evaluate(doc_dense, fi, fv, gold, device),
-           nnz_doc=nnz(d_val), nnz_query=nnz(fv))
+    if args.write_vectors:  # the vectors behind these numbers, for the Java side (export_vectors.py's format)
+        import export_vectors as ev
+        ev.write(args.out, "docs", corpus["doc_ids"], ev.rows_of(d_idx.cpu().numpy(), d_val.cpu().numpy()))
+    for split in args.ort_splits.split(","):
+        q_idx, q_val, q_raw = ort_encode_parallel(path, q_toks[split], QUERY_CAP, device, w, th, batch=batch)
+        if args.write_vectors:
+            ev.write(args.out, f"queries-{split}-model", [str(q[0]) for q in corpus["queries"][split]],
+                     ev.rows_of(q_idx.cpu().numpy(), q_val.cpu().numpy()))
+        gold = np.array([q[2] for q in corpus["queries"][split]])
+        res = evaluate(doc_dense, q_idx, q_val, gold, device)
+        record(args.out, stage=split, variant=variant, encoder=name, **extra, docs_per_s=round(len(doc_tok) / enc_s, 1),
+               ort_threads=args.ort_threads, ort_workers=w, split=split, **res, nnz_doc=nnz(d_val),
+               nnz_query=nnz(q_val), terms_doc_uncapped=d_raw, terms_query_uncapped=q_raw, doc_cap=DOC_CAP,
+               doc_tokens=max(len(x) for x in doc_tok))
+        fi, fv = inference_free(doc_dense, q_toks[split], device)
+        record(args.out, stage=split, variant=variant, encoder=name, query_side="inference-free-idf", split=split,
+               **evaluate(doc_dense, fi, fv, gold, device), nnz_doc=nnz(d_val), nnz_query=nnz(fv))
+
+
+def per_text(path):
+    import onnx
+    meta = {p.key: p.value for p in onnx.load(path, load_external_data=False).metadata_props}
+    return meta.get("streamsparse.per_text_runs") == "true"
+
 
 if __name__ == "__main__":
     main()

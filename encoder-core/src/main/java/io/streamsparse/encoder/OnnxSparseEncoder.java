@@ -40,8 +40,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * A sub-batch holds at most {@code maxBatchSize} texts and, for logits models, at most
  * {@link #LOGITS_FLOATS_PER_RUN} output floats (the {@code [B,S,V]} tensor is 122 KB per token at V = 30522).
  * Results are put back in input order. Padding is invisible: a text's vector does not depend on its batch
- * neighbours, up to the model's own numerics across batch shapes (float: ~1e-6; dynamically quantized int8, whose
- * activation scale spans the whole batch tensor: a few percent, see {@link SparseEncoder}).
+ * neighbours, up to the model's own numerics across batch shapes (float: ~1e-6). A model whose metadata holds
+ * {@value #PER_TEXT_RUNS_KEY}{@code = true} (a dynamically quantized int8 model, whose activation scales span the
+ * whole input tensor, such as the bundled one) is run one text per model run whatever {@code maxBatchSize} says:
+ * then a text's vector is a function of the text alone, bit for bit (no padding, no neighbours).
  *
  * <p><b>Threads and memory.</b> Thread-safe; each call runs on the caller's thread plus the session's intra-op
  * threads. Sessions are taken round robin; one session serves concurrent callers. Each concurrent call borrows a
@@ -66,6 +68,8 @@ public final class OnnxSparseEncoder implements SparseEncoder {
     static final String TOKEN_TYPE_IDS = "token_type_ids";
     static final String POOLED_OUTPUT_NAME = "sparse_weights";
     static final String LOGITS_OUTPUT_NAME = "logits";
+    /** Model metadata key: {@code "true"} = run each text alone (see the class comment). */
+    public static final String PER_TEXT_RUNS_KEY = "streamsparse.per_text_runs";
     private static final String WARMUP_WORD = "warm ";
 
     private final EncoderConfig config;
@@ -82,6 +86,8 @@ public final class OnnxSparseEncoder implements SparseEncoder {
     private final int vocab;
     private final int[] specialIds;
     private final int maxTokensPerRun;
+    private final boolean perTextRuns;
+    private final int textsPerRunLimit;
     private final AtomicInteger nextSession = new AtomicInteger();
     private final ConcurrentLinkedQueue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
     private final LongAdder truncated = new LongAdder();
@@ -189,6 +195,8 @@ public final class OnnxSparseEncoder implements SparseEncoder {
         long declaredVocab = shape[shape.length - 1];
         this.vocab = declaredVocab > 0 ? checkVocab(declaredVocab) : checkVocab(probeVocab());
         this.specialIds = tokenizer.specialIds();
+        this.perTextRuns = "true".equalsIgnoreCase(s.getMetadata().getCustomMetadata().get(PER_TEXT_RUNS_KEY));
+        this.textsPerRunLimit = perTextRuns ? 1 : config.maxBatchSize();
         this.maxTokensPerRun = output == Output.LOGITS
                 ? (int) Math.max(config.maxLength(), Math.min(Integer.MAX_VALUE, LOGITS_FLOATS_PER_RUN / vocab))
                 : Integer.MAX_VALUE;
@@ -331,7 +339,7 @@ public final class OnnxSparseEncoder implements SparseEncoder {
             // invariant: results[order[0..from)] are filled
             while (from < n) {
                 int size = 1;
-                while (from + size < n && size < config.maxBatchSize()
+                while (from + size < n && size < textsPerRunLimit
                         && (long) (size + 1) * tokens[order[from + size]].length() <= maxTokensPerRun) {
                     size++;
                 }
@@ -489,6 +497,12 @@ public final class OnnxSparseEncoder implements SparseEncoder {
         return vocab;
     }
 
+    /** True if the model asks to be run one text at a time ({@value #PER_TEXT_RUNS_KEY}), so vectors never depend
+     * on the batch. */
+    public boolean perTextRuns() {
+        return perTextRuns;
+    }
+
     /** True if the model declares {@code token_type_ids} (and so is fed it). */
     public boolean feedsTokenTypeIds() {
         return typesInput != null;
@@ -504,7 +518,7 @@ public final class OnnxSparseEncoder implements SparseEncoder {
         if (tokens < 1) {
             throw new IllegalArgumentException("tokens must be >= 1, was " + tokens);
         }
-        return (int) Math.max(1, Math.min(config.maxBatchSize(), maxTokensPerRun / Math.min(tokens, config.maxLength())));
+        return (int) Math.max(1, Math.min(textsPerRunLimit, maxTokensPerRun / Math.min(tokens, config.maxLength())));
     }
 
     public EncoderConfig config() {
@@ -552,6 +566,7 @@ public final class OnnxSparseEncoder implements SparseEncoder {
     @Override
     public String toString() {
         return "OnnxSparseEncoder{model=" + config.modelPath() + ", output=" + outputName + " " + output + ", vocab="
-                + vocab + ", sessions=" + sessions.length + ", " + tokenizer + "}";
+                + vocab + ", sessions=" + sessions.length + (perTextRuns ? ", per-text runs" : "") + ", " + tokenizer
+                + "}";
     }
 }
