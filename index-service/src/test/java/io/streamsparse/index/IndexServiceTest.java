@@ -229,6 +229,14 @@ class IndexServiceTest {
                 "request body exceeds 262144 bytes");
     }
 
+    @Test
+    void openApiDescribesTheShardApi() throws Exception {
+        HttpResponse<String> docs = call("GET", "/v3/api-docs", null);
+        assertThat(docs.statusCode()).isEqualTo(200);
+        assertThat(docs.body()).contains("/v1/shards/{shard}/search").contains("ShardSearchRequest")
+                .contains("/v1/shards/{shard}/document-frequencies");
+    }
+
     private static void assertProblem(HttpResponse<String> r, int status, String detail) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");

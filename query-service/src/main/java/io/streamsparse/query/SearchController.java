@@ -8,6 +8,10 @@ import io.streamsparse.api.shard.Hit;
 import io.streamsparse.api.shard.ShardSearchRequest;
 import io.streamsparse.core.vector.SparseVector;
 import io.streamsparse.encoder.SparseEncoder;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Locale;
@@ -59,7 +63,17 @@ public class SearchController {
     }
 
     @GetMapping("/v1/search")
-    public SearchResponse search(HttpServletRequest http) {
+    @Operation(summary = "Search every shard and merge the top k", description = "Each parameter at most once; "
+            + "a shard without answer is listed in failedShards and makes the answer partial.")
+    @Parameter(in = ParameterIn.QUERY, name = "q", required = true, description = "the query text",
+            schema = @Schema(type = "string", maxLength = 1000))
+    @Parameter(in = ParameterIn.QUERY, name = "k", description = "hits wanted (default 10)",
+            schema = @Schema(type = "integer", minimum = "1", maximum = "100"))
+    @Parameter(in = ParameterIn.QUERY, name = "filter", description = "keyword filter, e.g. section:web AND "
+            + "(source:a OR source:b)", schema = @Schema(type = "string"))
+    @Parameter(in = ParameterIn.QUERY, name = "mode", description = "approximate (default) or exact",
+            schema = @Schema(type = "string", allowableValues = {"approximate", "exact"}))
+    public SearchResponse search(@Parameter(hidden = true) HttpServletRequest http) {
         Map<String, String[]> params;
         try {
             params = http.getParameterMap();

@@ -92,6 +92,14 @@ class QueryServiceLimitsTest {
     }
 
     @Test
+    void openApiDescribesTheSearch() throws Exception {
+        HttpResponse<String> docs = get("/v3/api-docs");
+        assertThat(docs.statusCode()).isEqualTo(200);
+        assertThat(docs.body()).contains("\"openapi\"").contains("/v1/search").contains("\"name\":\"q\"")
+                .contains("failedShards");
+    }
+
+    @Test
     void searchPageIsServed() throws Exception {
         HttpResponse<String> page = get("/");
         assertThat(page.statusCode()).isEqualTo(200);
