@@ -8,11 +8,11 @@ set +m # no job control: every background child below is started with setsid and
 
 usage() {
   cat <<'EOF'
-usage: scripts/run-local.sh [--corpus sample|debian|FILE.jsonl] [--partitions N] [--limit N] [--monitoring]
-                           [--skip-build]
+usage: scripts/run-local.sh [--corpus sample|debian|FILE.jsonl] [--partitions N] [--replicas N] [--limit N]
+                           [--monitoring] [--skip-build]
 
 Builds the project, starts a Kafka broker (KRaft, 127.0.0.1, data in .local/kafka, wiped at every start), creates
-the topics, starts encoder-service (:8081), one index-service per partition (:8082, :8083, ...), query-service
+the topics, starts encoder-service (:8081), index-services (:8082, :8083, ...; --replicas per partition), query-service
 (:8080), ingests a corpus and prints the search page's address. Logs: .local/logs/. Ctrl-C stops it all.
 
   --corpus WHAT   what to ingest (default: sample):
@@ -21,7 +21,9 @@ the topics, starts encoder-service (:8081), one index-service per partition (:80
                             first time it runs apt-get update into .local/apt-lists: needs a Debian/Ubuntu
                             machine, root and the network to its mirrors
                     FILE    a JSONL file, one {"id","text"[,"title"][,"fields":{..}]} per line
-  --partitions N  partitions of documents / sparse-vectors = index shards = index-service processes (default 2)
+  --partitions N  partitions of documents / sparse-vectors = index shards (default 2)
+  --replicas N    index-service processes per shard (default 1); the query service spreads queries over the
+                  ready ones and fails over when one stops
   --limit N       ingest N documents (default 3000, ready in a few minutes on 2 cores: the encoder is
                   CPU-bound); 0 = all. With a FILE: the first N lines' documents; with the Debian corpus:
                   N documents spread evenly over it
@@ -46,6 +48,7 @@ KAFKA_HEAP_OPTS=${KAFKA_HEAP_OPTS:--Xmx768m}
 
 corpus=sample
 partitions=2
+replicas=1
 limit=3000
 skip_build=0
 monitoring=0
@@ -55,6 +58,8 @@ while [[ $# -gt 0 ]]; do
     --corpus=*) corpus=${1#*=}; shift ;;
     --partitions) partitions=${2:?--partitions needs a number}; shift 2 ;;
     --partitions=*) partitions=${1#*=}; shift ;;
+    --replicas) replicas=${2:?--replicas needs a number}; shift 2 ;;
+    --replicas=*) replicas=${1#*=}; shift ;;
     --limit) limit=${2:?--limit needs a number}; shift 2 ;;
     --limit=*) limit=${1#*=}; shift ;;
     --skip-build) skip_build=1; shift ;;
@@ -64,6 +69,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ $partitions =~ ^[1-9][0-9]*$ ]] || { echo "run-local: --partitions must be a positive number, got $partitions" >&2; exit 2; }
+[[ $replicas =~ ^[1-9][0-9]*$ ]] || { echo "run-local: --replicas must be a positive number, got $replicas" >&2; exit 2; }
 [[ $limit =~ ^[0-9]+$ ]] || { echo "run-local: --limit must be a number, got $limit" >&2; exit 2; }
 case $corpus in
   sample | debian) ;;
@@ -209,8 +215,15 @@ urlencode() { # bytewise, so UTF-8 text is percent-encoded per byte
 
 # ------------------------------------------------------------------------------------------------- build
 mkdir -p "$LOGS"
-index_ports=()
-for ((p = 0; p < partitions; p++)); do index_ports+=($((INDEX_BASE_PORT + p))); done
+# instance i serves partition i / replicas; index_names/index_ports list every instance, primary_ports one per shard
+index_ports=() index_names=() primary_ports=()
+for ((p = 0; p < partitions; p++)); do
+  for ((r = 0; r < replicas; r++)); do
+    index_ports+=($((INDEX_BASE_PORT + p * replicas + r)))
+    if [[ $r -eq 0 ]]; then index_names+=("index-service-$p"); else index_names+=("index-service-$p-replica-$r"); fi
+  done
+  primary_ports+=($((INDEX_BASE_PORT + p * replicas)))
+done
 for port in $QUERY_PORT $ENCODER_PORT "${index_ports[@]}"; do
   port_free "$port" || die "port $port is in use (another run still going? see .local/logs); stop it first"
 done
@@ -287,28 +300,29 @@ fi
 echo "    Kafka answers at $BOOTSTRAP"
 
 # ---------------------------------------------------------------------------------------------- services
-say "starting encoder-service, ${partitions} index-service(s), query-service (logs: $LOGS/)"
+say "starting encoder-service, ${#index_ports[@]} index-service(s) ($partitions shard(s) x $replicas), query-service (logs: $LOGS/)"
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
 start encoder-service "$LOGS/encoder-service.log" java $JAVA_OPTS \
   -jar encoder-service/target/encoder-service-$VERSION-exec.jar \
   --server.port=$ENCODER_PORT --spring.kafka.bootstrap-servers="$BOOTSTRAP"
 index_urls=""
-for ((p = 0; p < partitions; p++)); do
-  port=${index_ports[$p]}
+for i in "${!index_ports[@]}"; do
+  port=${index_ports[$i]} name=${index_names[$i]}
   # shellcheck disable=SC2086
-  start "index-service-$p" "$LOGS/index-service-$p.log" java $JAVA_OPTS \
+  start "$name" "$LOGS/$name.log" java $JAVA_OPTS \
     -jar index-service/target/index-service-$VERSION-exec.jar \
     --server.port="$port" --spring.kafka.bootstrap-servers="$BOOTSTRAP" \
-    --streamsparse.index.partitions="$p" --streamsparse.index.snapshot-dir="$LOCAL/index-$p"
+    --streamsparse.index.partitions="$((i / replicas))" --streamsparse.index.snapshot-dir="$LOCAL/$name"
   index_urls+=${index_urls:+,}http://127.0.0.1:$port
 done
+# the query service reads the shard count from the broker (partitions of sparse-vectors)
 # shellcheck disable=SC2086
 start query-service "$LOGS/query-service.log" java $JAVA_OPTS \
   -jar query-service/target/query-service-$VERSION-exec.jar \
-  --server.port=$QUERY_PORT --streamsparse.query.index-urls="$index_urls"
+  --server.port=$QUERY_PORT --spring.kafka.bootstrap-servers="$BOOTSTRAP" --streamsparse.query.index-urls="$index_urls"
 
 wait_ready encoder-service $ENCODER_PORT 300
-for ((p = 0; p < partitions; p++)); do wait_ready "index-service-$p" "${index_ports[$p]}" 300; done
+for i in "${!index_ports[@]}"; do wait_ready "${index_names[$i]}" "${index_ports[$i]}" 300; done
 wait_ready query-service $QUERY_PORT 300
 
 # ------------------------------------------------------------------------------------------------ monitoring
@@ -383,10 +397,10 @@ sent=$(sed -n 's/^sent=\([0-9]*\) .*/\1/p' <<<"$summary")
 [[ ${sent:-0} -gt 0 ]] || die "no document was sent (rejects: $LOGS/rejects.jsonl)"
 
 # --------------------------------------------------------------------------------------- until searchable
-indexed_docs() { # sum of "docs" over every shard of every index-service
+indexed_docs() { # sum of "docs" over every shard (first replica of each)
   local sum=0 p n
   for ((p = 0; p < partitions; p++)); do
-    for n in $(http_get "${index_ports[$p]}" /v1/shards | grep -oE '"(docs|documents)":[0-9]+' | cut -d: -f2); do
+    for n in $(http_get "${primary_ports[$p]}" /v1/shards | grep -oE '"(docs|documents)":[0-9]+' | cut -d: -f2); do
       sum=$((sum + n))
     done
   done

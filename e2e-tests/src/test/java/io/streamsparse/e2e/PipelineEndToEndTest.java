@@ -39,7 +39,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The whole pipeline on a real broker: producer → documents → encoder-service (real ONNX model) → sparse-vectors →
- * two index-service shards → query-service over HTTP. Documents are short texts written for this test.
+ * two index-service shards (shard 0 with two replicas) → query-service over HTTP. Documents are short texts written
+ * for this test. The last tests stop instances: a replica under load (no request may fail), then shard 1's only
+ * instance (the answer must say it is partial and name shard 1).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndTest {
@@ -85,6 +87,8 @@ class PipelineEndToEndTest {
 
     static KafkaBroker broker;
     static final List<ConfigurableApplicationContext> services = new ArrayList<>();
+    /** index-service instances by name: shard0-a, shard0-b (replicas of shard 0), shard1. */
+    static final Map<String, ConfigurableApplicationContext> indexInstances = new java.util.LinkedHashMap<>();
     static KafkaProducer<String, String> producer;
     static URI queryService;
 
@@ -95,16 +99,18 @@ class PipelineEndToEndTest {
         String kafka = "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers();
         Path snapshots = Files.createTempDirectory("e2e-snapshots");
         List<String> indexUrls = new ArrayList<>();
-        for (int shard = 0; shard < 2; shard++) {
+        for (String name : List.of("shard0-a", "shard0-b", "shard1")) {
             ConfigurableApplicationContext index = IndexServiceApplication.builder().run(kafka, "--server.port=0",
-                    "--streamsparse.index.partitions=" + shard,
-                    "--streamsparse.index.snapshot-dir=" + snapshots.resolve("shard-" + shard),
-                    "--management.metrics.tags.instance=index-" + shard);
+                    "--streamsparse.index.partitions=" + name.charAt(5),
+                    "--streamsparse.index.snapshot-dir=" + snapshots.resolve(name),
+                    "--management.metrics.tags.instance=index-" + name);
             services.add(index);
+            indexInstances.put(name, index);
             indexUrls.add("http://127.0.0.1:" + port(index));
         }
         services.add(EncoderServiceApplication.builder().run(kafka, "--server.port=0"));
-        ConfigurableApplicationContext query = QueryServiceApplication.builder().run("--server.port=0",
+        // no shard count configured: the query service reads it from the broker (partitions of sparse-vectors)
+        ConfigurableApplicationContext query = QueryServiceApplication.builder().run(kafka, "--server.port=0",
                 "--streamsparse.query.index-urls=" + String.join(",", indexUrls),
                 "--streamsparse.query.discovery-interval=200ms");
         services.add(query);
@@ -138,7 +144,9 @@ class PipelineEndToEndTest {
             producer.close();
         }
         for (int i = services.size() - 1; i >= 0; i--) {
-            services.get(i).close();
+            if (services.get(i).isActive()) {
+                services.get(i).close();
+            }
         }
         if (broker != null) {
             broker.close();
@@ -242,5 +250,80 @@ class PipelineEndToEndTest {
         }
         assertThat(reasons.get("broken")).contains("not valid JSON");
         assertThat(reasons.get("no-text")).contains("'text' must be a string");
+    }
+
+    @Test
+    @Order(5)
+    void aReplicaStoppedUnderLoadFailsNoRequest() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> readyReplicasOfShard0() == 2);
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    try {
+                        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(queryService.resolve(
+                                "/v1/search?q=telescope+mirror+astronomy&k=3")).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        JsonNode body = r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+                        if (body == null || body.path("partial").asBoolean(true)
+                                || !ids(body).contains("telescope")) {
+                            failures.add(r.statusCode() + " " + r.body());
+                        }
+                        answered.incrementAndGet();
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                    }
+                }
+            }, "load-" + c);
+            t.start();
+            clients.add(t);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> answered.get() >= 20);
+        indexInstances.get("shard0-b").close();
+        int atStop = answered.get();
+        await().atMost(Duration.ofSeconds(60)).until(() -> answered.get() >= atStop + 40);
+        stop.set(true);
+        for (Thread t : clients) {
+            t.join(10_000);
+        }
+        assertThat(failures).as("requests answered: " + answered.get()).isEmpty();
+        assertThat(readyReplicasOfShard0()).isEqualTo(1);
+    }
+
+    private static int readyReplicasOfShard0() throws Exception {
+        int ready = 0;
+        for (String name : List.of("shard0-a", "shard0-b")) {
+            ConfigurableApplicationContext index = indexInstances.get(name);
+            if (!index.isActive()) {
+                continue;
+            }
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(index)
+                    + "/v1/shards")).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200 && JSON.readTree(r.body()).get(0).path("ready").asBoolean()) {
+                ready++;
+            }
+        }
+        return ready;
+    }
+
+    @Test
+    @Order(6)
+    void aShardWithoutInstanceIsReportedNotDropped() throws Exception {
+        indexInstances.get("shard1").close();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            JsonNode result = search("telescope mirror for astronomy", 10);
+            assertThat(result.path("shards").asInt()).isEqualTo(2);
+            assertThat(result.path("partial").asBoolean()).isTrue();
+            assertThat(result.path("failedShards")).hasSize(1);
+            assertThat(result.path("failedShards").get(0).path("shard").asInt()).isEqualTo(1);
+            assertThat(result.path("failedShards").get(0).path("reason").asString()).isEqualTo("no-replica");
+            result.path("hits").forEach(h -> assertThat(h.path("shard").asInt()).isZero());
+        });
+        HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(queryService.resolve(
+                "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).containsPattern("streamsparse_query_partial_results_total\\{[^}]*reason=\"no-replica\"");
     }
 }

@@ -74,7 +74,7 @@ class PrometheusMonitoringTest {
         }
         ConfigurableApplicationContext encoder = EncoderServiceApplication.builder().run(kafka, "--server.port=0");
         services.add(encoder);
-        ConfigurableApplicationContext query = QueryServiceApplication.builder().run("--server.port=0",
+        ConfigurableApplicationContext query = QueryServiceApplication.builder().run(kafka, "--server.port=0",
                 "--streamsparse.query.index-urls=" + String.join(",", indexTargets.stream().map(t -> "http://" + t)
                         .toList()), "--streamsparse.query.discovery-interval=200ms");
         services.add(query);

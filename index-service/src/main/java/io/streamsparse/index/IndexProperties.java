@@ -26,7 +26,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       everything pending is re-blocked)
  * @param maxK           largest k a search may ask for
  * @param maxQueryTerms  largest number of non-zeros in a query vector
- * @param maxBodyBytes   largest accepted request body
+ * @param maxBodyBytes   largest accepted request body (413 beyond, chunked or not)
+ * @param maxConcurrentSearches shard searches run at once; more wait up to {@code admissionWait}, then get 503
+ *                       with {@code Retry-After} (the query service then asks another replica)
+ * @param admissionWait  how long a search beyond the bound waits for a running one to finish
  * @param engine         the engine's build knobs and the default search knobs (unset: sparse-core's defaults)
  */
 @ConfigurationProperties("streamsparse.index")
@@ -42,6 +45,8 @@ public record IndexProperties(
         @DefaultValue("1000") int maxK,
         @DefaultValue("1024") int maxQueryTerms,
         @DefaultValue("262144") int maxBodyBytes,
+        @DefaultValue("32") int maxConcurrentSearches,
+        @DefaultValue("200ms") Duration admissionWait,
         @DefaultValue Engine engine) {
 
     /**
@@ -113,9 +118,11 @@ public record IndexProperties(
         if (maintainBudget.isNegative()) {
             throw new IllegalArgumentException("maintain-budget must be >= 0, was " + maintainBudget);
         }
-        if (maxK < 1 || maxQueryTerms < 1 || maxBodyBytes < 1024) {
+        if (maxK < 1 || maxQueryTerms < 1 || maxBodyBytes < 1024 || maxConcurrentSearches < 1
+                || admissionWait.isNegative()) {
             throw new IllegalArgumentException("limits must be positive (maxBodyBytes >= 1024): maxK=" + maxK
-                    + " maxQueryTerms=" + maxQueryTerms + " maxBodyBytes=" + maxBodyBytes);
+                    + " maxQueryTerms=" + maxQueryTerms + " maxBodyBytes=" + maxBodyBytes
+                    + " maxConcurrentSearches=" + maxConcurrentSearches + " admissionWait=" + admissionWait);
         }
         partitions = List.copyOf(partitions);
         engine = engine == null ? new Engine(null, null, null, null, null, null) : engine;

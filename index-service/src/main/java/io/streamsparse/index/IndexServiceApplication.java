@@ -2,12 +2,17 @@ package io.streamsparse.index;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamsparse.api.http.BodySizeLimit;
+import io.streamsparse.api.http.HttpProblems;
+import io.streamsparse.api.http.StrictJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -19,6 +24,7 @@ import org.springframework.util.backoff.FixedBackOff;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@Import(HttpProblems.class)
 public class IndexServiceApplication {
 
     private static final Logger log = LoggerFactory.getLogger(IndexServiceApplication.class);
@@ -36,6 +42,17 @@ public class IndexServiceApplication {
     @Bean(destroyMethod = "close")
     RecallEstimator recallEstimator(RecallEstimateProperties properties, MeterRegistry registry) {
         return RecallEstimator.start(properties, registry);
+    }
+
+    /** Request bodies bind strictly: no coercion of 100.7 or "100" to a term id, no unknown fields. */
+    @Bean
+    JsonMapperBuilderCustomizer strictJson() {
+        return StrictJson::configure;
+    }
+
+    @Bean
+    BodySizeLimit bodySizeLimit(IndexProperties properties) {
+        return new BodySizeLimit(properties.maxBodyBytes(), "streamsparse.index.max-body-bytes");
     }
 
     /**

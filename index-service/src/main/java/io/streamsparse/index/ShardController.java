@@ -1,87 +1,91 @@
 package io.streamsparse.index;
 
 import io.streamsparse.core.index.ShardReader;
+import io.streamsparse.api.http.AdmissionGate;
+import io.streamsparse.api.shard.DocumentFrequencies;
+import io.streamsparse.api.shard.Hit;
+import io.streamsparse.api.shard.ShardApi;
+import io.streamsparse.api.shard.ShardDigest;
+import io.streamsparse.api.shard.ShardSearchRequest;
+import io.streamsparse.api.shard.ShardSearchResponse;
+import io.streamsparse.api.shard.ShardStatus;
 import io.streamsparse.core.search.Filter;
 import io.streamsparse.core.search.SearchKnobs;
 import io.streamsparse.core.search.SearchMode;
 import io.streamsparse.core.search.SearchRequest;
 import io.streamsparse.core.search.SearchResult;
 import io.streamsparse.core.vector.SparseVector;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** HTTP face of the owned shards: search, status, replica digest and term statistics. */
+/**
+ * HTTP face of the owned shards ({@link ShardApi}: search, status, replica digest, term statistics). Searches run
+ * behind an {@link AdmissionGate}: beyond {@code streamsparse.index.max-concurrent-searches} a request gets 503 with
+ * {@code Retry-After}, and the query service tries another replica.
+ */
 @RestController
-@RequestMapping("/v1/shards")
-public class ShardController {
-
-    static final int MAX_VOCABULARY = 1 << 21;
+public class ShardController implements ShardApi {
 
     private final Shards shards;
     private final IndexProperties properties;
     private final RecallEstimator recallEstimator;
+    private final AdmissionGate admission;
 
-    public ShardController(Shards shards, IndexProperties properties, RecallEstimator recallEstimator) {
+    public ShardController(Shards shards, IndexProperties properties, RecallEstimator recallEstimator,
+            MeterRegistry registry) {
         this.shards = shards;
         this.properties = properties;
         this.recallEstimator = recallEstimator;
+        this.admission = new AdmissionGate(properties.maxConcurrentSearches(), properties.admissionWait());
+        FunctionCounter.builder("streamsparse.index.search.rejected", admission, AdmissionGate::rejected)
+                .description("Shard searches refused with 503 because max-concurrent-searches were running")
+                .register(registry);
     }
 
-    /** A sparse query: parallel arrays of term ids and weights, plus search options. */
-    public record SearchBody(int[] terms, float[] weights, Integer k, String filter, String mode, Integer queryCut,
-            Float heapFactor) {
-    }
-
-    public record HitView(String id, float score, String title, String snippet) {
-    }
-
-    public record SearchResponse(int shard, long offset, int scoredDocs, long tookMicros, List<HitView> hits) {
-    }
-
-    public record ShardStatus(int shard, long offset, int documents, long postings, boolean ready) {
-    }
-
-    public record Digest(int shard, long offset, int documents, String digest) {
-    }
-
-    public record DocumentFrequencies(int shard, int documents, int[] df) {
-    }
-
-    @GetMapping
-    public List<ShardStatus> list() {
+    @Override
+    public List<ShardStatus> shards() {
         List<ShardStatus> out = new ArrayList<>();
         shards.readers().forEach((id, index) -> out.add(new ShardStatus(id, index.appliedOffset(), index.liveDocuments(),
                 index.stats().forwardPostings(), shards.isCaughtUp(id))));
         return out;
     }
 
-    @PostMapping("/{shard}/search")
-    public SearchResponse search(@PathVariable int shard, @RequestBody SearchBody body) {
+    @Override
+    public ShardSearchResponse search(int shard, ShardSearchRequest body) {
         ShardReader index = shards.reader(shard);
         SearchRequest request = toRequest(body);
-        long start = System.nanoTime();
-        SearchResult result = index.search(request);
-        long micros = (System.nanoTime() - start) / 1_000;
-        recallEstimator.offer(request, result, index::search);
-        List<HitView> hits = new ArrayList<>(result.hits().size());
-        result.hits().forEach(h -> hits.add(new HitView(h.docId(), h.score(), h.title(), h.snippet())));
-        return new SearchResponse(shard, index.appliedOffset(), result.scoredDocs(), micros, hits);
+        return admission.call(() -> {
+            long start = System.nanoTime();
+            SearchResult result = index.search(request);
+            long micros = (System.nanoTime() - start) / 1_000;
+            recallEstimator.offer(request, result, index::search);
+            List<Hit> hits = new ArrayList<>(result.hits().size());
+            result.hits().forEach(h -> hits.add(new Hit(h.docId(), finite(h.score()), h.title(), h.snippet(), shard)));
+            return new ShardSearchResponse(shard, result.appliedOffset(), result.scoredDocs(), micros, hits);
+        });
     }
 
-    private SearchRequest toRequest(SearchBody body) {
-        if (body.terms() == null || body.weights() == null) {
-            throw new IllegalArgumentException("'terms' and 'weights' are required arrays");
-        }
+    /**
+     * Query weights are bounded ({@link ShardSearchRequest#MAX_WEIGHT}), but a document's stored weights are whatever
+     * its encoder wrote: a score that overflows is reported as the largest float, so the answer stays valid JSON and
+     * still ranks first.
+     */
+    private static float finite(float score) {
+        return Float.isFinite(score) ? score : Float.MAX_VALUE;
+    }
+
+    private SearchRequest toRequest(ShardSearchRequest body) {
         if (body.terms().length > properties.maxQueryTerms()) {
             throw new IllegalArgumentException("query has " + body.terms().length + " terms; at most "
                     + properties.maxQueryTerms() + " are allowed");
@@ -114,20 +118,19 @@ public class ShardController {
         }
     }
 
-    @GetMapping("/{shard}/digest")
-    public Digest digest(@PathVariable int shard) {
+    @Override
+    public ShardDigest digest(int shard) {
         ShardReader index = shards.reader(shard);
-        return new Digest(shard, index.appliedOffset(), index.liveDocuments(),
+        return new ShardDigest(shard, index.appliedOffset(), index.liveDocuments(),
                 HexFormat.of().formatHex(index.contentDigest()));
     }
 
     /**
      * Exact document frequencies of term ids {@code [0, size)} over live documents, for inference-free query
-     * weighting; {@code size} is the caller's vocabulary size.
+     * weighting; {@code size} is the caller's vocabulary size, at most {@link ShardApi#MAX_VOCABULARY}.
      */
-    @GetMapping("/{shard}/document-frequencies")
-    public DocumentFrequencies documentFrequencies(@PathVariable int shard,
-            @RequestParam(name = "size", defaultValue = "30522") int size) {
+    @Override
+    public DocumentFrequencies documentFrequencies(int shard, int size) {
         if (size < 1 || size > MAX_VOCABULARY) {
             throw new IllegalArgumentException("size must be in [1, " + MAX_VOCABULARY + "], was " + size);
         }
@@ -141,9 +144,14 @@ public class ShardController {
     }
 
     /** Engine statistics of one shard, for operators. */
-    @GetMapping("/{shard}/stats")
+    @GetMapping("/v1/shards/{shard}/stats")
     public Map<String, Object> stats(@PathVariable int shard) {
         ShardReader index = shards.reader(shard);
         return Map.of("shard", shard, "offset", index.appliedOffset(), "stats", index.stats());
+    }
+
+    @ExceptionHandler(Shards.UnknownShardException.class)
+    ProblemDetail unknownShard(Shards.UnknownShardException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
     }
 }

@@ -15,7 +15,7 @@ class IndexPropertiesTest {
 
     private static IndexProperties withEngine(IndexProperties.Engine engine) {
         return new IndexProperties("sparse-vectors", List.of(0), Path.of("snapshots"), 1000, Duration.ofMinutes(5), 2,
-                true, Duration.ofMillis(50), 1000, 1024, 262144, engine);
+                true, Duration.ofMillis(50), 1000, 1024, 262144, 32, Duration.ofMillis(200), engine);
     }
 
     @Test

@@ -208,4 +208,57 @@ class IndexServiceTest {
                     + "(0\\.[0-9]+|1\\.0)$");
         });
     }
+
+    @Test
+    void unreadableBodiesGetAProblemDetailSayingWhatIsWrong() throws Exception {
+        assertProblem(call("POST", "/v1/shards/0/search", ""), 400, "request body");
+        assertProblem(call("POST", "/v1/shards/0/search", "null"), 400, "request body");
+        assertProblem(call("POST", "/v1/shards/0/search", "{\"terms\":[1],"), 400, "not valid JSON");
+        // binding stops at the first array that should be a number, before any depth is reached
+        assertProblem(call("POST", "/v1/shards/0/search", "{\"terms\":" + "[".repeat(10_000)), 400, "at terms[0]:");
+        assertProblem(call("POST", "/v1/shards/0/search", "{\"terms\":[1],\"weights\":[1],\"k\":\"abc\"}"), 400,
+                "at k:");
+        assertProblem(call("POST", "/v1/shards/0/search", "{\"terms\":[1],\"weights\":[1],\"k\":1e20}"), 400,
+                "at k:");
+        assertProblem(call("POST", "/v1/shards/0/search", "{\"terms\":[100.7],\"weights\":[1]}"), 400,
+                "at terms[0]:");
+        assertProblem(call("POST", "/v1/shards/0/search", "{\"terms\":[\"100\"],\"weights\":[1]}"), 400,
+                "at terms[0]:");
+        assertProblem(call("POST", "/v1/shards/0/search", "{\"terms\":[1],\"weights\":[3e38]}"), 400,
+                "weights[0] must be finite and in [0, 1000.0]");
+        assertProblem(call("POST", "/v1/shards/0/search", "{\"terms\":[1],\"weights\":[1],\"kk\":3}"), 400,
+                "kk");
+        assertProblem(call("POST", "/v1/shards/0/search", "{\"terms\":[1],\"weights\":[1]} {}"), 400, "");
+        assertProblem(call("GET", "/v1/shards/0/document-frequencies?size=2097152", null), 400,
+                "size must be in [1, 262144]");
+    }
+
+    @Test
+    void oversizedBodiesGet413WithOrWithoutContentLength() throws Exception {
+        // 1 MB: above the 256 KiB limit, below Tomcat's swallow size (2 MB), so the client reads the answer rather
+        // than a reset connection
+        byte[] big = ("{\"terms\":[" + "1,".repeat(500_000) + "2]}").getBytes(StandardCharsets.US_ASCII);
+        assertProblem(HTTP.send(HttpRequest.newBuilder(base.resolve("/v1/shards/0/search"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(),
+                HttpResponse.BodyHandlers.ofString()), 413, "request body exceeds 262144 bytes");
+        HttpRequest chunked = HttpRequest.newBuilder(base.resolve("/v1/shards/0/search"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build();
+        assertProblem(HTTP.send(chunked, HttpResponse.BodyHandlers.ofString()), 413,
+                "request body exceeds 262144 bytes");
+    }
+
+    @Test
+    void openApiDescribesTheShardApi() throws Exception {
+        HttpResponse<String> docs = call("GET", "/v3/api-docs", null);
+        assertThat(docs.statusCode()).isEqualTo(200);
+        assertThat(docs.body()).contains("/v1/shards/{shard}/search").contains("ShardSearchRequest")
+                .contains("/v1/shards/{shard}/document-frequencies");
+    }
+
+    private static void assertProblem(HttpResponse<String> r, int status, String detail) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
+        assertThat(JSON.readTree(r.body()).path("detail").asString()).contains(detail);
+    }
 }

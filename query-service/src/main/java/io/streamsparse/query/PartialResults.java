@@ -2,9 +2,8 @@ package io.streamsparse.query;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.ConnectException;
-import java.net.http.HttpTimeoutException;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -16,34 +15,23 @@ import java.util.Map;
  */
 public final class PartialResults {
 
-    /** Why a shard gave no answer. */
-    enum Reason {
+    /** Why a shard gave no answer; {@link #tag()} is the metric tag and the {@code reason} in the response. */
+    public enum Reason {
+        /** the shard exists (shard count, or seen before) but no instance lists it as ready */
+        NO_REPLICA,
         /** no replica answered within {@code shard-timeout} */
         TIMEOUT,
-        /** no replica could be reached (connection refused or reset) */
+        /** no replica could be reached (connection refused or reset, or a call timed out) */
         UNREACHABLE,
-        /** a replica answered with an error status (e.g. 503 while it catches up) */
+        /** the replicas were saturated (503 from their admission control) */
+        OVERLOADED,
+        /** a replica answered with another error status (e.g. 404 after a reassignment, 500) */
         ERROR_STATUS,
         /** anything else (e.g. an unreadable answer) */
         OTHER;
 
-        String tag() {
+        public String tag() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
-
-        static Reason of(Throwable failure) {
-            for (Throwable t = failure; t != null; t = t.getCause()) {
-                if (t instanceof HttpTimeoutException) {
-                    return TIMEOUT;
-                }
-                if (t instanceof ConnectException) {
-                    return UNREACHABLE;
-                }
-                if (t instanceof ShardFanout.ShardStatusException) {
-                    return ERROR_STATUS;
-                }
-            }
-            return OTHER;
         }
     }
 
@@ -61,14 +49,12 @@ public final class PartialResults {
         }
     }
 
-    /** Counts one shard left out; returns its reason so the caller can count the answer once. */
-    Reason shardFailed(Throwable failure) {
-        Reason reason = Reason.of(failure);
-        shardFailures.get(reason).increment();
-        return reason;
-    }
-
-    void partialAnswer(Reason firstMissing) {
-        partialResults.get(firstMissing).increment();
+    /** Counts the shards missing from one answer, and the answer once, by its first missing shard's reason. */
+    void count(List<ReplicaRace.ShardFailure> missing) {
+        if (missing.isEmpty()) {
+            return;
+        }
+        missing.forEach(f -> shardFailures.get(f.cause()).increment());
+        partialResults.get(missing.get(0).cause()).increment();
     }
 }

@@ -1,28 +1,52 @@
 package io.streamsparse.query;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.streamsparse.api.http.AdmissionGate;
+import io.streamsparse.api.shard.Hit;
+import io.streamsparse.api.shard.ShardSearchRequest;
 import io.streamsparse.core.vector.SparseVector;
 import io.streamsparse.encoder.SparseEncoder;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /v1/search}: encode the query, fan out to every shard, merge the top k. */
+/**
+ * {@code GET /v1/search}: encode the query, fan out to every shard, merge the top k. Runs behind an
+ * {@link AdmissionGate} ({@code streamsparse.query.max-concurrent-searches}; beyond it 503 with
+ * {@code Retry-After}).
+ */
 @RestController
 public class SearchController {
 
-    public record SearchResponse(String query, int k, int queryTerms, long tookMicros, int shards,
-            List<Integer> failedShards, boolean partial, int scoredDocs, List<ShardFanout.Hit> hits) {
+    /**
+     * The answer. {@code shards} counts every shard that exists; each one without an answer is in
+     * {@code failedShards} with its reason, and then {@code partial} is true.
+     */
+    public record SearchResponse(String query, int k, String mode, int queryTerms, long tookMicros, int shards,
+            List<ReplicaRace.ShardFailure> failedShards, boolean partial, int scoredDocs,
+            List<ShardFanout.ShardTiming> shardTimings, List<Hit> hits) {
     }
+
+    private static final Set<String> PARAMETERS = Set.of("q", "k", "filter", "mode");
 
     private final SparseEncoder queryEncoder;
     private final ShardFanout fanout;
     private final QueryProperties properties;
+    private final AdmissionGate admission;
     private final Timer latency;
 
     public SearchController(SparseEncoder queryEncoder, ShardFanout fanout, QueryProperties properties,
@@ -30,15 +54,44 @@ public class SearchController {
         this.queryEncoder = queryEncoder;
         this.fanout = fanout;
         this.properties = properties;
+        this.admission = new AdmissionGate(properties.maxConcurrentSearches(), properties.admissionWait());
         this.latency = Timer.builder("streamsparse.query.latency").publishPercentileHistogram()
                 .description("Search requests end to end: encode, fan out, merge").register(registry);
+        FunctionCounter.builder("streamsparse.query.rejected", admission, AdmissionGate::rejected)
+                .description("Searches refused with 503 because max-concurrent-searches were running")
+                .register(registry);
     }
 
     @GetMapping("/v1/search")
-    public SearchResponse search(@RequestParam(name = "q", required = false) String q,
-            @RequestParam(name = "k", defaultValue = "10") int k,
-            @RequestParam(name = "filter", required = false) String filter,
-            @RequestParam(name = "mode", required = false) String mode) {
+    @Operation(summary = "Search every shard and merge the top k", description = "Each parameter at most once; "
+            + "a shard without answer is listed in failedShards and makes the answer partial.")
+    @Parameter(in = ParameterIn.QUERY, name = "q", required = true, description = "the query text",
+            schema = @Schema(type = "string", maxLength = 1000))
+    @Parameter(in = ParameterIn.QUERY, name = "k", description = "hits wanted (default 10)",
+            schema = @Schema(type = "integer", minimum = "1", maximum = "100"))
+    @Parameter(in = ParameterIn.QUERY, name = "filter", description = "keyword filter, e.g. section:web AND "
+            + "(source:a OR source:b)", schema = @Schema(type = "string"))
+    @Parameter(in = ParameterIn.QUERY, name = "mode", description = "approximate (default) or exact",
+            schema = @Schema(type = "string", allowableValues = {"approximate", "exact"}))
+    public SearchResponse search(@Parameter(hidden = true) HttpServletRequest http) {
+        Map<String, String[]> params;
+        try {
+            params = http.getParameterMap();
+        } catch (IllegalStateException e) { // Tomcat's InvalidParameterException: the query string does not decode
+            throw new IllegalArgumentException("a query parameter could not be decoded: malformed percent-encoding"
+                    + " or invalid UTF-8");
+        }
+        for (Map.Entry<String, String[]> p : params.entrySet()) {
+            if (!PARAMETERS.contains(p.getKey())) {
+                throw new IllegalArgumentException("unknown parameter '" + p.getKey() + "'; accepted: q, k, filter,"
+                        + " mode");
+            }
+            if (p.getValue().length > 1) {
+                throw new IllegalArgumentException("parameter '" + p.getKey() + "' is given " + p.getValue().length
+                        + " times; give it once");
+            }
+        }
+        String q = http.getParameter("q");
         if (q == null || q.isBlank()) {
             throw new IllegalArgumentException("parameter 'q' is required and must not be blank");
         }
@@ -46,20 +99,54 @@ public class SearchController {
             throw new IllegalArgumentException("query has " + q.length() + " chars; the limit is "
                     + properties.maxQueryChars());
         }
-        if (k < 1 || k > properties.maxK()) {
-            throw new IllegalArgumentException("k must be in [1, " + properties.maxK() + "], was " + k);
-        }
-        long start = System.nanoTime();
-        SparseVector vector = queryEncoder.encode(q);
-        ShardFanout.Outcome outcome = fanout.search(vector, k, filter, mode);
-        long nanos = System.nanoTime() - start;
-        latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        return new SearchResponse(q, k, vector.nnz(), nanos / 1_000, outcome.shardsTotal(), outcome.failedShards(),
-                outcome.partial(), outcome.scoredDocs(), outcome.hits());
+        int k = parseK(http.getParameter("k"));
+        String mode = parseMode(http.getParameter("mode"));
+        String filter = http.getParameter("filter");
+        return admission.call(() -> {
+            long start = System.nanoTime();
+            SparseVector vector = queryEncoder.encode(q);
+            ShardSearchRequest request = new ShardSearchRequest(vector.termIds(), vector.weights(), k,
+                    filter == null || filter.isBlank() ? null : filter, mode, null, null);
+            ShardFanout.Outcome outcome = fanout.search(request);
+            long nanos = System.nanoTime() - start;
+            latency.record(nanos, TimeUnit.NANOSECONDS);
+            return new SearchResponse(q, k, mode, vector.nnz(), nanos / 1_000, outcome.shardsTotal(),
+                    outcome.failedShards(), outcome.partial(), outcome.scoredDocs(), outcome.timings(),
+                    outcome.hits());
+        });
     }
 
-    @ExceptionHandler({IllegalArgumentException.class, ShardFanout.ShardRejectedException.class})
-    ProblemDetail badRequest(RuntimeException e) {
+    private int parseK(String k) {
+        if (k == null) {
+            return 10;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(k.trim());
+        } catch (NumberFormatException e) {
+            value = 0;
+        }
+        if (value < 1 || value > properties.maxK()) {
+            throw new IllegalArgumentException("k must be an integer in [1, " + properties.maxK() + "], was '"
+                    + (k.length() > 20 ? k.substring(0, 20) + "…" : k) + "'");
+        }
+        return value;
+    }
+
+    private static String parseMode(String mode) {
+        if (mode == null || mode.isBlank()) {
+            return "approximate";
+        }
+        String m = mode.trim().toLowerCase(Locale.ROOT);
+        if (!m.equals("approximate") && !m.equals("exact")) {
+            throw new IllegalArgumentException("mode must be 'approximate' or 'exact', was '"
+                    + (mode.length() > 20 ? mode.substring(0, 20) + "…" : mode) + "'");
+        }
+        return m;
+    }
+
+    @ExceptionHandler(ReplicaRace.RejectedRequestException.class)
+    ProblemDetail rejected(ReplicaRace.RejectedRequestException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 

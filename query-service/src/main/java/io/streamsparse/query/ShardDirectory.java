@@ -1,54 +1,72 @@
 package io.streamsparse.query;
 
-import io.streamsparse.encoder.DocumentFrequencies;
+import io.streamsparse.api.shard.DocumentFrequencies;
+import io.streamsparse.api.shard.ShardApi;
+import io.streamsparse.api.shard.ShardStatus;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Which index-service instances serve which shard, refreshed in the background: an instance counts as a replica of
- * a shard while it lists the shard as caught up. When queries are encoded inference-free, it also keeps the
- * corpus-wide document frequencies (sums over one replica of every shard), so IDF follows the live corpus.
+ * Which shards exist and which index-service instances serve each, refreshed in the background.
+ *
+ * <p>The set of shards does not depend on who answers: it is {@code [0, count)} for the configured or broker-reported
+ * count, plus every shard any instance ever reported (sticky), so a shard whose only instance died stays in the set
+ * with no replica and the fan-out reports it. An instance counts as a replica of a shard while it lists the shard as
+ * ready. When queries are encoded inference-free it also keeps corpus-wide document frequencies (sums over one
+ * replica of every shard), so IDF follows the live corpus.
  */
-public final class ShardDirectory implements DocumentFrequencies, AutoCloseable {
+public final class ShardDirectory implements io.streamsparse.encoder.DocumentFrequencies, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ShardDirectory.class);
 
-    /** Shard id → ready replicas' base URLs, and the summed term statistics; swapped whole, read lock-free. */
-    private record View(Map<Integer, List<URI>> replicas, long documents, int[] df) {
+    /**
+     * Every known shard → its ready replicas (possibly none), and the summed term statistics; swapped whole, read
+     * lock-free.
+     */
+    record View(SortedSet<Integer> shards, Map<Integer, List<URI>> replicas, long documents, int[] df) {
+
+        List<URI> replicasOf(int shard) {
+            return replicas.getOrDefault(shard, List.of());
+        }
     }
 
-    private final QueryProperties properties;
-    private final HttpClient http;
-    private final JsonMapper json;
-    private volatile int vocabularySize;
+    private final List<URI> indexUrls;
+    private final Function<URI, ShardApi> clients;
+    private final IntSupplier shardCount;
+    private final SortedSet<Integer> everSeen = new TreeSet<>();
     private final ScheduledExecutorService refresher;
-    private volatile View view = new View(Map.of(), 0, new int[0]);
+    private volatile int vocabularySize;
+    private volatile View view = new View(Collections.emptySortedSet(), Map.of(), 0, new int[0]);
 
-    public ShardDirectory(QueryProperties properties, HttpClient http, JsonMapper json) {
-        this.properties = properties;
-        this.http = http;
-        this.json = json;
+    /**
+     * @param shardCount how many shards exist, or a negative number while unknown (the broker not reachable yet)
+     */
+    public ShardDirectory(List<URI> indexUrls, Function<URI, ShardApi> clients, IntSupplier shardCount,
+            java.time.Duration interval) {
+        this.indexUrls = List.copyOf(indexUrls);
+        this.clients = clients;
+        this.shardCount = shardCount;
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "shard-directory");
             t.setDaemon(true);
             return t;
         });
         refresh();
-        long every = properties.discoveryInterval().toMillis();
+        long every = interval.toMillis();
         refresher.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
     }
 
@@ -61,9 +79,8 @@ public final class ShardDirectory implements DocumentFrequencies, AutoCloseable 
         refresh();
     }
 
-    /** Shard id → ready replicas, ordered by configuration. */
-    public Map<Integer, List<URI>> replicas() {
-        return view.replicas();
+    View view() {
+        return view;
     }
 
     @Override
@@ -80,59 +97,52 @@ public final class ShardDirectory implements DocumentFrequencies, AutoCloseable 
     synchronized void refresh() {
         try {
             Map<Integer, List<URI>> replicas = new TreeMap<>();
-            for (URI base : properties.indexUrls()) {
-                JsonNode shards = get(base.resolve("/v1/shards"));
-                if (shards == null) {
+            for (URI base : indexUrls) {
+                List<ShardStatus> statuses;
+                try {
+                    statuses = clients.apply(base).shards();
+                } catch (RuntimeException e) {
+                    log.debug("{} unreachable: {}", base, e.toString());
                     continue;
                 }
-                for (JsonNode s : shards) {
-                    if (s.path("ready").asBoolean(false)) {
-                        replicas.computeIfAbsent(s.path("shard").asInt(), x -> new ArrayList<>()).add(base);
+                for (ShardStatus s : statuses) {
+                    everSeen.add(s.shard());
+                    if (s.ready()) {
+                        replicas.computeIfAbsent(s.shard(), x -> new ArrayList<>()).add(base);
                     }
                 }
+            }
+            SortedSet<Integer> shards = new TreeSet<>(everSeen);
+            int count = shardCount.getAsInt();
+            for (int s = 0; s < count; s++) {
+                shards.add(s);
             }
             long documents = 0;
             int[] df = new int[0];
             int size = vocabularySize;
             if (size > 0) {
                 for (Map.Entry<Integer, List<URI>> e : replicas.entrySet()) {
-                    JsonNode stats = get(e.getValue().get(0).resolve("/v1/shards/" + e.getKey()
-                            + "/document-frequencies?size=" + size));
-                    if (stats == null) {
+                    DocumentFrequencies stats;
+                    try {
+                        stats = clients.apply(e.getValue().get(0)).documentFrequencies(e.getKey(), size);
+                    } catch (RuntimeException ex) {
+                        log.debug("document frequencies of shard {} unavailable: {}", e.getKey(), ex.toString());
                         continue;
                     }
-                    documents += stats.path("documents").asLong();
-                    JsonNode arr = stats.path("df");
-                    if (arr.size() > df.length) {
-                        df = java.util.Arrays.copyOf(df, arr.size());
+                    documents += stats.documents();
+                    if (stats.df().length > df.length) {
+                        df = Arrays.copyOf(df, stats.df().length);
                     }
-                    for (int t = 0; t < arr.size(); t++) {
-                        df[t] += arr.get(t).asInt();
+                    for (int t = 0; t < stats.df().length; t++) {
+                        df[t] += stats.df()[t];
                     }
                 }
             }
             replicas.replaceAll((k, v) -> List.copyOf(v));
-            view = new View(Collections.unmodifiableMap(replicas), documents, df);
+            view = new View(Collections.unmodifiableSortedSet(shards), Collections.unmodifiableMap(replicas),
+                    documents, df);
         } catch (RuntimeException e) {
             log.warn("Shard discovery failed: {}", e.toString());
-        }
-    }
-
-    private JsonNode get(URI uri) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(properties.shardTimeout())
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                log.debug("{} answered {}", uri, response.statusCode());
-                return null;
-            }
-            return json.readTree(response.body());
-        } catch (java.io.IOException e) {
-            log.debug("{} unreachable: {}", uri, e.toString());
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
         }
     }
 

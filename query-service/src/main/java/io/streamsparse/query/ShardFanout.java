@@ -1,10 +1,11 @@
 package io.streamsparse.query;
 
-import io.streamsparse.core.vector.SparseVector;
+import io.streamsparse.api.shard.Hit;
+import io.streamsparse.api.shard.ShardApi;
+import io.streamsparse.api.shard.ShardSearchRequest;
+import io.streamsparse.api.shard.ShardSearchResponse;
+import io.streamsparse.query.ReplicaRace.ShardFailure;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -12,23 +13,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
+import java.util.function.Function;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClientResponseException;
 
 /**
- * Sends one query to one replica of every shard in parallel and merges their top-k lists. A replica that fails or
- * times out is replaced by the next replica of its shard; a shard with none left is reported, and the answer is
- * marked partial rather than failed as a whole.
+ * Sends one query to every shard the {@link ShardDirectory} knows, each to one of its ready replicas
+ * ({@link ReplicaRace}: rotation, failover, optional hedging, a deadline), and merges their top-k lists. A shard
+ * without an answer is reported with its reason and makes the answer partial, counted by {@link PartialResults}.
  */
 public final class ShardFanout {
 
-    /** One result row; {@code shard} says where it came from. */
-    public record Hit(String id, float score, String title, String snippet, int shard) {
+    /** One shard's contribution: who answered and how long the shard searched. */
+    public record ShardTiming(int shard, String replica, long tookMicros) {
     }
 
-    public record Outcome(List<Hit> hits, int shardsTotal, List<Integer> failedShards, int scoredDocs) {
+    public record Outcome(List<Hit> hits, int shardsTotal, List<ShardFailure> failedShards, int scoredDocs,
+            List<ShardTiming> timings) {
         public boolean partial() {
             return !failedShards.isEmpty();
         }
@@ -37,60 +43,62 @@ public final class ShardFanout {
     static final Comparator<Hit> RANKING = Comparator.comparingDouble((Hit h) -> -h.score()).thenComparing(Hit::id);
 
     private final ShardDirectory directory;
-    private final HttpClient http;
-    private final JsonMapper json;
+    private final Function<URI, ShardApi> clients;
     private final QueryProperties properties;
-    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final ExecutorService callers;
+    private final ScheduledExecutorService timer;
     private final PartialResults partialResults;
+    private final AtomicInteger rotation = new AtomicInteger();
 
-    public ShardFanout(ShardDirectory directory, HttpClient http, JsonMapper json, QueryProperties properties,
-            PartialResults partialResults) {
+    public ShardFanout(ShardDirectory directory, Function<URI, ShardApi> clients, QueryProperties properties,
+            ExecutorService callers, ScheduledExecutorService timer, PartialResults partialResults) {
         this.directory = directory;
-        this.partialResults = partialResults;
-        this.http = http;
-        this.json = json;
+        this.clients = clients;
         this.properties = properties;
+        this.callers = callers;
+        this.timer = timer;
+        this.partialResults = partialResults;
     }
 
-    public Outcome search(SparseVector query, int k, String filter, String mode) {
-        Map<Integer, List<URI>> replicas = directory.replicas();
-        if (replicas.isEmpty()) {
-            throw new NoShardsException();
+    public Outcome search(ShardSearchRequest request) {
+        ShardDirectory.View view = directory.view();
+        if (view.shards().isEmpty()) {
+            throw new NoShardsException("no index shard is known yet: no index service has answered and the shard"
+                    + " count is unknown");
         }
-        String body = requestBody(query, k, filter, mode);
-        int start = roundRobin.getAndIncrement();
-        Map<Integer, CompletableFuture<JsonNode>> calls = new LinkedHashMap<>();
-        replicas.forEach((shard, urls) -> calls.put(shard, ask(shard, urls, Math.floorMod(start, urls.size()), 0,
-                body)));
+        int start = rotation.getAndIncrement();
+        Map<Integer, CompletableFuture<ReplicaRace.Result<ShardSearchResponse>>> calls = new LinkedHashMap<>();
+        for (int shard : view.shards()) {
+            calls.put(shard, ReplicaRace.run(shard, view.replicasOf(shard), start,
+                    replica -> ask(replica, shard, request), callers, timer, properties.hedgeDelay().toNanos(),
+                    properties.shardTimeout().toNanos()));
+        }
         List<List<Hit>> perShard = new ArrayList<>();
-        List<Integer> failed = new ArrayList<>();
+        List<ShardFailure> failed = new ArrayList<>();
+        List<ShardTiming> timings = new ArrayList<>();
         int scored = 0;
-        PartialResults.Reason firstMissing = null;
-        for (Map.Entry<Integer, CompletableFuture<JsonNode>> call : calls.entrySet()) {
-            JsonNode answer;
+        for (CompletableFuture<ReplicaRace.Result<ShardSearchResponse>> call : calls.values()) {
+            ReplicaRace.Result<ShardSearchResponse> result;
             try {
-                answer = call.getValue().join();
+                result = call.join();
             } catch (CompletionException e) {
-                if (e.getCause() instanceof ShardRejectedException rejected) {
-                    throw rejected; // the request itself is bad: every shard would say the same
-                }
-                failed.add(call.getKey());
-                PartialResults.Reason reason = partialResults.shardFailed(e.getCause());
-                firstMissing = firstMissing == null ? reason : firstMissing;
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+            if (result.failure() != null) {
+                failed.add(result.failure());
                 continue;
             }
-            scored += answer.path("scoredDocs").asInt();
-            List<Hit> hits = new ArrayList<>();
-            for (JsonNode h : answer.path("hits")) {
-                hits.add(new Hit(h.path("id").asString(), (float) h.path("score").asDouble(),
-                        h.path("title").asString(""), h.path("snippet").asString(""), call.getKey()));
-            }
-            perShard.add(hits);
+            ShardSearchResponse answer = result.answer();
+            scored += answer.scoredDocs();
+            perShard.add(answer.hits());
+            timings.add(new ShardTiming(answer.shard(), result.replica().toString(), answer.tookMicros()));
         }
-        if (firstMissing != null) {
-            partialResults.partialAnswer(firstMissing);
+        if (failed.size() == calls.size()) {
+            partialResults.count(failed);
+            throw new NoShardsException("no shard answered: " + failed);
         }
-        return new Outcome(merge(perShard, k), replicas.size(), failed, scored);
+        partialResults.count(failed);
+        return new Outcome(merge(perShard, request.k()), view.shards().size(), failed, scored, timings);
     }
 
     /** Top k of the union, by score descending then id ascending (the shards' own order). */
@@ -101,60 +109,29 @@ public final class ShardFanout {
         return List.copyOf(all.subList(0, Math.min(k, all.size())));
     }
 
-    private CompletableFuture<JsonNode> ask(int shard, List<URI> urls, int first, int attempt, String body) {
-        URI base = urls.get((first + attempt) % urls.size());
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/shards/" + shard + "/search"))
-                .timeout(properties.shardTimeout()).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
-            if (response.statusCode() == 400) {
-                throw new ShardRejectedException(json.readTree(response.body()).path("detail").asString());
+    /** One call to one replica, its errors sorted into what {@link ReplicaRace} needs to decide. */
+    private ShardSearchResponse ask(URI replica, int shard, ShardSearchRequest request) {
+        try {
+            return clients.apply(replica).search(shard, request);
+        } catch (RestClientResponseException e) {
+            if (e.getStatusCode().value() == HttpStatus.BAD_REQUEST.value()) {
+                ProblemDetail problem = e.getResponseBodyAs(ProblemDetail.class);
+                throw new ReplicaRace.RejectedRequestException(problem == null || problem.getDetail() == null
+                        ? "rejected by shard " + shard : problem.getDetail());
             }
-            if (response.statusCode() != 200) {
-                throw new ShardStatusException(base + " answered " + response.statusCode());
-            }
-            return json.readTree(response.body());
-        }).exceptionallyCompose(error -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
-                    : error;
-            if (cause instanceof ShardRejectedException || attempt + 1 >= urls.size()) {
-                return CompletableFuture.failedFuture(cause);
-            }
-            return ask(shard, urls, first, attempt + 1, body);
-        });
+            throw new ReplicaRace.ReplicaFailedException(e.getStatusCode().value() == 503
+                    ? PartialResults.Reason.OVERLOADED : PartialResults.Reason.ERROR_STATUS,
+                    "HTTP " + e.getStatusCode().value());
+        } catch (ResourceAccessException e) { // connection refused or reset, or attempt-timeout passed
+            Throwable cause = e.getMostSpecificCause();
+            throw new ReplicaRace.ReplicaFailedException(PartialResults.Reason.UNREACHABLE,
+                    cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
+        }
     }
 
-    private String requestBody(SparseVector query, int k, String filter, String mode) {
-        ObjectNode body = json.createObjectNode();
-        body.putPOJO("terms", query.termIds());
-        body.putPOJO("weights", query.weights());
-        body.put("k", k);
-        if (filter != null && !filter.isBlank()) {
-            body.put("filter", filter);
-        }
-        if (mode != null && !mode.isBlank()) {
-            body.put("mode", mode);
-        }
-        return json.writeValueAsString(body);
-    }
-
-    /** No index shard is ready (none discovered yet, or all down). */
+    /** No shard can answer: none is known yet, or every one failed. */
     public static final class NoShardsException extends RuntimeException {
-        NoShardsException() {
-            super("no index shard is ready to serve queries");
-        }
-    }
-
-    /** A replica answered with a status other than 200 or 400. */
-    static final class ShardStatusException extends IllegalStateException {
-        ShardStatusException(String message) {
-            super(message);
-        }
-    }
-
-    /** A shard rejected the request as invalid (HTTP 400); its reason is passed to the client. */
-    public static final class ShardRejectedException extends RuntimeException {
-        ShardRejectedException(String detail) {
+        NoShardsException(String detail) {
             super(detail);
         }
     }

@@ -2,7 +2,7 @@ package io.streamsparse.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamsparse.query.ShardFanout.Hit;
+import io.streamsparse.api.shard.Hit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.streamsparse.index;
+package io.streamsparse.api.http;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -8,52 +8,53 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses request bodies above {@code streamsparse.index.max-body-bytes} with 413: by the declared length when
- * there is one, and by counting when the body is chunked, so no request can make the service buffer more.
+ * Refuses request bodies above a size with 413: by the declared length when there is one, and by counting when the
+ * body is chunked (no {@code Content-Length}), so no request can make a service buffer more. A chunked body found
+ * too large while a controller reads it surfaces as {@link BodyTooLargeException}, which {@link HttpProblems} maps
+ * to 413.
  */
-@Component
-public class BodySizeLimit extends OncePerRequestFilter {
+public final class BodySizeLimit extends OncePerRequestFilter {
 
     private final long maxBytes;
+    private final String setting;
 
-    public BodySizeLimit(IndexProperties properties) {
-        this.maxBytes = properties.maxBodyBytes();
+    /** {@code setting} names the configuration key of the limit, for the message. */
+    public BodySizeLimit(long maxBytes, String setting) {
+        this.maxBytes = maxBytes;
+        this.setting = setting;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > maxBytes) {
-            reject(response);
+            response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+            response.setContentType("application/problem+json");
+            response.getWriter().write("{\"title\":\"Payload Too Large\",\"status\":413,\"detail\":\""
+                    + message(maxBytes, setting) + "\"}");
             return;
         }
-        chain.doFilter(new Limited(request, maxBytes), response);
+        chain.doFilter(new Limited(request), response);
     }
 
-    static void reject(HttpServletResponse response) throws IOException {
-        response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
-        response.setContentType("application/problem+json");
-        response.getWriter().write("{\"title\":\"Payload Too Large\",\"status\":413,"
-                + "\"detail\":\"request body exceeds the configured limit (streamsparse.index.max-body-bytes)\"}");
+    static String message(long maxBytes, String setting) {
+        return "request body exceeds " + maxBytes + " bytes (" + setting + ")";
     }
 
-    /** Thrown while reading a chunked body past the limit; mapped to 413 by {@link ApiErrors}. */
+    /** Thrown while reading a chunked body past the limit. */
     static final class BodyTooLargeException extends IOException {
-        BodyTooLargeException(long maxBytes) {
-            super("request body exceeds " + maxBytes + " bytes");
+        BodyTooLargeException(long maxBytes, String setting) {
+            super(message(maxBytes, setting));
         }
     }
 
-    private static final class Limited extends HttpServletRequestWrapper {
-        private final long maxBytes;
+    private final class Limited extends HttpServletRequestWrapper {
 
-        Limited(HttpServletRequest request, long maxBytes) {
+        Limited(HttpServletRequest request) {
             super(request);
-            this.maxBytes = maxBytes;
         }
 
         @Override
@@ -83,7 +84,7 @@ public class BodySizeLimit extends OncePerRequestFilter {
                 private void count(int n) throws BodyTooLargeException {
                     read += n;
                     if (read > maxBytes) {
-                        throw new BodyTooLargeException(maxBytes);
+                        throw new BodyTooLargeException(maxBytes, setting);
                     }
                 }
 

@@ -1,0 +1,68 @@
+package io.streamsparse.api.shard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamsparse.api.http.StrictJson;
+import org.junit.jupiter.api.Test;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The contract's request bound strictly: what is refused, and that the reason names the field. */
+class ShardSearchRequestTest {
+
+    static final JsonMapper STRICT = StrictJson.configure(JsonMapper.builder()).build();
+
+    static ShardSearchRequest read(String json) {
+        return STRICT.readValue(json, ShardSearchRequest.class);
+    }
+
+    static String reason(String json) {
+        try {
+            read(json);
+        } catch (JacksonException e) {
+            return StrictJson.describe(e);
+        }
+        throw new AssertionError("accepted: " + json);
+    }
+
+    @Test
+    void aValidRequestRoundTrips() {
+        ShardSearchRequest r = read("{\"terms\":[3,1],\"weights\":[0.5,1000],\"k\":5,\"mode\":\"exact\"}");
+        assertThat(r.terms()).containsExactly(3, 1);
+        assertThat(r.weights()).containsExactly(0.5f, 1000f);
+        assertThat(r.k()).isEqualTo(5);
+        assertThat(read(STRICT.writeValueAsString(r)).terms()).containsExactly(3, 1);
+    }
+
+    @Test
+    void nothingIsCoerced() {
+        assertThat(reason("{\"terms\":[100.7],\"weights\":[1]}")).startsWith("at terms[0]:");
+        assertThat(reason("{\"terms\":[\"100\"],\"weights\":[1]}")).startsWith("at terms[0]:");
+        assertThat(reason("{\"terms\":[1],\"weights\":[1],\"k\":\"abc\"}")).startsWith("at k:");
+        assertThat(reason("{\"terms\":[1],\"weights\":[1],\"k\":1e20}")).startsWith("at k:");
+        assertThat(reason("{\"terms\":[1],\"weights\":[1],\"k\":2.5}")).startsWith("at k:");
+        assertThat(reason("{\"terms\":[null],\"weights\":[1]}")).startsWith("at terms[0]:");
+        assertThat(reason("{\"terms\":[1],\"weights\":[1],\"topk\":3}")).contains("topk");
+    }
+
+    @Test
+    void weightsAreFiniteAndBounded() {
+        assertThat(reason("{\"terms\":[1],\"weights\":[3e38]}")).contains("weights[0] must be finite and in [0, 1000.0]");
+        assertThat(reason("{\"terms\":[1],\"weights\":[-1]}")).contains("weights[0]");
+        assertThat(reason("{\"terms\":[1,2],\"weights\":[1]}")).contains("'terms' has 2 entries but 'weights' has 1");
+        assertThat(reason("{\"k\":3}")).contains("'terms' and 'weights' are required");
+    }
+
+    @Test
+    void malformedJsonSaysWhere() {
+        assertThat(reason("{\"terms\":[1,")).startsWith("request body is not valid JSON");
+        assertThat(reason("{\"terms\":[1],\"weights\":[1]} x")).isNotBlank();
+    }
+
+    @Test
+    void theConstructorChecksDirectCallsToo() {
+        assertThatThrownBy(() -> new ShardSearchRequest(new int[] {1}, new float[] {Float.NaN}, null, null, null,
+                null, null)).hasMessageContaining("weights[0]");
+    }
+}
