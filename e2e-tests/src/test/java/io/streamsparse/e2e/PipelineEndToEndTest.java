@@ -40,7 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The whole pipeline on a real broker: producer → documents → encoder-service (real ONNX model) → sparse-vectors →
  * two index-service shards (shard 0 with two replicas) → query-service over HTTP. Documents are short texts written
- * for this test. The last tests stop instances: a replica under load (no request may fail), then shard 1's only
+ * for this test, through a Kafka producer and through the query service's HTTP ingest. The last tests stop instances: a replica under load (no request may fail), then shard 1's only
  * instance (the answer must say it is partial and name shard 1).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -221,6 +221,29 @@ class PipelineEndToEndTest {
 
     @Test
     @Order(4)
+    void aDocumentPostedOverHttpBecomesSearchableAndItsHttpDeleteRemovesIt() throws Exception {
+        String body = JSON.writeValueAsString(List.of(Map.of("id", "harbour-crane", "title", "Harbour crane",
+                "text", "The gantry crane at the container harbour lifts shipping containers from the cargo vessel"
+                        + " onto rail wagons and lorries at the quay.")));
+        HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(queryService.resolve("/v1/documents"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+        assertThat(JSON.readTree(posted.body()).path("documents").get(0).path("offset").asLong()).isNotNegative();
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(
+                () -> assertThat(ids(search("gantry crane containers harbour quay", 3))).first()
+                        .isEqualTo("harbour-crane"));
+
+        HttpResponse<String> deleted = HTTP.send(HttpRequest.newBuilder(queryService.resolve(
+                "/v1/documents/harbour-crane")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(
+                () -> assertThat(ids(search("gantry crane containers harbour quay", 10))).doesNotContain(
+                        "harbour-crane"));
+    }
+
+    @Test
+    @Order(5)
     void poisonRecordsAreDeadLetteredWithAReasonAndTheStreamGoesOn() throws Exception {
         producer.send(new ProducerRecord<>(KafkaBroker.DOCUMENTS, "broken", "{not json"));
         producer.send(new ProducerRecord<>(KafkaBroker.DOCUMENTS, "no-text", "{\"id\":\"no-text\",\"title\":\"x\"}"));
@@ -253,7 +276,7 @@ class PipelineEndToEndTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aReplicaStoppedUnderLoadFailsNoRequest() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(() -> readyReplicasOfShard0() == 2);
         List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -310,7 +333,7 @@ class PipelineEndToEndTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aShardWithoutInstanceIsReportedNotDropped() throws Exception {
         indexInstances.get("shard1").close();
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {

@@ -28,13 +28,13 @@ public final class DeadLetterCounter {
             return name().toLowerCase(Locale.ROOT);
         }
 
-        /** Classifies a reason written by {@link DocumentParser} or the listener. */
+        /** Classifies a reason written by {@link io.streamsparse.encoder.DocumentValidator} or the listener. */
         static ReasonClass of(String reason) {
             if (reason.startsWith("encoder failed")) {
                 return ENCODER;
             }
-            return reason.contains("exceeds") || reason.contains("the limit is") || reason.contains("names and values"
-                    + " must have") ? LIMIT : INVALID;
+            return reason.contains("exceeds") || reason.contains("the limit is") || reason.contains("names must have")
+                    ? LIMIT : INVALID;
         }
     }
 

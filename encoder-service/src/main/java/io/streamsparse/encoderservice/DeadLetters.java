@@ -1,5 +1,6 @@
 package io.streamsparse.encoderservice;
 
+import io.streamsparse.encoder.DocumentValidator;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -76,7 +77,7 @@ final class DeadLetters {
         headers.add(KafkaHeaders.DLT_EXCEPTION_MESSAGE, utf8(reason.length() > MAX_REASON_CHARS
                 ? reason.substring(0, MAX_REASON_CHARS) + "…" : reason));
         headers.add(KafkaHeaders.DLT_EXCEPTION_FQCN,
-                utf8(DocumentParser.RejectedDocumentException.class.getName()));
+                utf8(DocumentValidator.InvalidDocumentException.class.getName()));
         headers.add(KafkaHeaders.DLT_ORIGINAL_TOPIC, utf8(record.topic()));
         headers.add(KafkaHeaders.DLT_ORIGINAL_PARTITION, ByteBuffer.allocate(4).putInt(record.partition()).array());
         headers.add(KafkaHeaders.DLT_ORIGINAL_OFFSET, ByteBuffer.allocate(8).putLong(record.offset()).array());

@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Timer;
 import io.streamsparse.core.vector.EncodedDocument;
 import io.streamsparse.core.vector.SparseVector;
 import io.streamsparse.core.vector.SparseVectorCodec;
+import io.streamsparse.encoder.DocumentValidator;
+import io.streamsparse.encoder.SourceDocument;
 import io.streamsparse.encoder.SparseEncoder;
 import io.streamsparse.encoder.TextHygiene;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +45,7 @@ import org.springframework.stereotype.Component;
  * deterministic failure must not repeat forever, so a rejected record's dead letter degrades with each delivery of
  * that record: first a bounded letter ({@link DeadLetters}), then a letter without value, and from the third
  * delivery none at all: the record is skipped with an ERROR line and
- * {@code streamsparse_encoder_dead_letters_dropped_total}. Vectors are small and bounded by the parser's limits, so
+ * {@code streamsparse_encoder_dead_letters_dropped_total}. Vectors are small and bounded by the validator's limits, so
  * after at most two rollbacks caused by one record the batch commits. The vectors of the previous delivery are kept
  * (by source coordinates), so a batch delivered again after a rollback is not encoded again.
  */
@@ -55,7 +57,7 @@ public class DocumentListener {
     static final int REMEMBERED_REJECTIONS = 10_000;
 
     private final SparseEncoder encoder;
-    private final DocumentParser parser;
+    private final DocumentValidator validator;
     private final DeadLetters deadLetters;
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final EncoderProperties properties;
@@ -84,11 +86,11 @@ public class DocumentListener {
         }
     }
 
-    public DocumentListener(SparseEncoder encoder, DocumentParser parser, DeadLetters deadLetters,
+    public DocumentListener(SparseEncoder encoder, DocumentValidator validator, DeadLetters deadLetters,
             KafkaTemplate<byte[], byte[]> kafka, EncoderProperties properties, MeterRegistry registry,
             DeadLetterCounter deadLetterCounter) {
         this.encoder = encoder;
-        this.parser = parser;
+        this.validator = validator;
         this.deadLetters = deadLetters;
         this.deadLetterCounter = deadLetterCounter;
         this.kafka = kafka;
@@ -125,16 +127,16 @@ public class DocumentListener {
             ConsumerRecord<byte[], byte[]> record = records.get(i);
             try {
                 if (record.value() == null) {
-                    ids[i] = DocumentParser.decodeKey(record.key());
+                    ids[i] = DocumentValidator.decodeKey(record.key());
                     if (ids[i] == null) {
                         reasons[i] = "tombstone without a key";
                     }
                     continue;
                 }
-                docs[i] = parser.parse(record.key(), record.value());
+                docs[i] = validator.parseRecord(record.key(), record.value());
                 ids[i] = docs[i].id();
                 vectors[i] = previousVectors.get(Source.of(record));
-            } catch (DocumentParser.RejectedDocumentException e) {
+            } catch (DocumentValidator.InvalidDocumentException e) {
                 reasons[i] = e.getMessage();
             }
         }

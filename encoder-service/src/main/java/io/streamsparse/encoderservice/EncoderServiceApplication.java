@@ -3,6 +3,7 @@ package io.streamsparse.encoderservice;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamsparse.encoder.DocumentValidator;
 import io.streamsparse.encoder.EncoderConfig;
 import io.streamsparse.encoder.Encoders;
 import io.streamsparse.encoder.OnnxSparseEncoder;
@@ -24,7 +25,6 @@ import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.util.backoff.ExponentialBackOff;
-import tools.jackson.databind.json.JsonMapper;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -54,8 +54,8 @@ public class EncoderServiceApplication {
     }
 
     @Bean
-    DocumentParser documentParser(EncoderProperties p, JsonMapper json) {
-        return new DocumentParser(json, p.maxDocumentChars(), p.maxRecordBytes());
+    DocumentValidator documentValidator(EncoderProperties p) {
+        return new DocumentValidator(p.maxDocumentChars(), p.maxRecordBytes());
     }
 
     /**

@@ -4,14 +4,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.streamsparse.core.vector.SparseVector;
 import io.streamsparse.core.vector.SparseVectorCodec;
+import io.streamsparse.encoder.DocumentValidator;
 import io.streamsparse.encoder.EncoderConfig;
 import io.streamsparse.encoder.Encoders;
 import io.streamsparse.encoder.ModelResources;
 import io.streamsparse.encoder.OnnxSparseEncoder;
+import io.streamsparse.encoder.SourceDocument;
 import io.streamsparse.encoder.SparseEncoder;
-import io.streamsparse.encoderservice.DocumentParser;
 import io.streamsparse.encoderservice.EncoderServiceApplication;
-import io.streamsparse.encoderservice.SourceDocument;
 import io.streamsparse.tools.debian.DebianCorpusBuilder;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.BufferedReader;
@@ -105,9 +105,6 @@ public final class EncoderThroughputBenchmark {
     static final String DOCUMENTS_DLT = "documents.DLT";
     /** Listener id of encoder-service's {@code DocumentListener}. */
     static final String LISTENER_ID = "encoder-service";
-    /** The service's document limits (EncoderProperties defaults), used to skip documents it would reject. */
-    static final int MAX_DOCUMENT_CHARS = 100_000;
-    static final int MAX_RECORD_BYTES = 1_048_576;
 
     private EncoderThroughputBenchmark() {
     }
@@ -563,7 +560,7 @@ public final class EncoderThroughputBenchmark {
                 out.println("corpus: " + DebianCorpusBuilder.build(o.listsDir, o.splitDir, dir));
             }
         }
-        DocumentParser parser = new DocumentParser(JsonMapper.builder().build(), MAX_DOCUMENT_CHARS, MAX_RECORD_BYTES);
+        DocumentValidator validator = DocumentValidator.withDefaults();
         int wanted = o.docs + o.warmupDocs;
         List<Doc> docs = new ArrayList<>(wanted);
         int skipped = 0;
@@ -577,10 +574,10 @@ public final class EncoderThroughputBenchmark {
                 byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
                 String key = json.readTree(line).path("id").asString("");
                 try {
-                    SourceDocument doc = parser.parse(key, bytes);
+                    SourceDocument doc = validator.parseRecord(key, bytes);
                     docs.add(new Doc(key, bytes, doc.encoderInput()));
                     chars += doc.encoderInput().length();
-                } catch (DocumentParser.RejectedDocumentException e) {
+                } catch (DocumentValidator.InvalidDocumentException e) {
                     skipped++;
                 }
             }

@@ -1,5 +1,6 @@
 package io.streamsparse.tools.ingest;
 
+import io.streamsparse.encoder.DocumentValidator;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,7 +74,7 @@ public final class IngestCommand {
     /** A raw line may be this many times --max-bytes before it is rejected unparsed (escapes shrink on parse). */
     static final int RAW_LINE_FACTOR = 8;
     /** Room for the key (at most 3 UTF-8 bytes per UTF-16 char) and the record and batch framing. */
-    static final int RECORD_OVERHEAD_BYTES = 3 * DocumentLines.MAX_ID_CHARS + 128;
+    static final int RECORD_OVERHEAD_BYTES = 3 * DocumentValidator.MAX_ID_CHARS + 128;
     /** How many send failures are printed one by one; the rest are counted. */
     static final int MAX_FAILURES_SHOWN = 10;
 
@@ -291,7 +292,7 @@ public final class IngestCommand {
             this.reader = new LineReader(in, options.maxBytes() * RAW_LINE_FACTOR);
             this.rejects = rejects;
             this.progress = progress;
-            this.lines = new DocumentLines(valueLimit);
+            this.lines = new DocumentLines(DocumentValidator.withDefaults(), valueLimit);
         }
 
         Summary call() throws IOException {

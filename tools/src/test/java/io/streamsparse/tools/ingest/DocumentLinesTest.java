@@ -8,13 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamsparse.encoder.DocumentValidator;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class DocumentLinesTest {
 
-    private final DocumentLines lines = new DocumentLines(1_000);
+    private final DocumentLines lines = new DocumentLines(DocumentValidator.withDefaults(), 1_000);
 
     private DocumentLines.Verdict check(String line) {
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
@@ -41,9 +42,11 @@ class DocumentLinesTest {
     }
 
     @Test
-    void keepsTextButDecodesEscapes() {
+    void decodesEscapesAndCleansAsTheEncoderDoes() {
         assertEquals("{\"id\":\"é\",\"title\":\"\",\"text\":\"café \\\"q\\\"\\n日本\",\"fields\":{}}",
                 accepted("{\"id\":\"\\u00e9\",\"text\":\"caf\\u00e9 \\\"q\\\"\\n日本\"}"));
+        assertEquals("{\"id\":\"a\",\"title\":\"Red\",\"text\":\"ab\",\"fields\":{}}",
+                accepted("{\"id\":\"a\",\"title\":\"\\u001b[31mRed \",\"text\":\"a\\u0000b\"}"));
     }
 
     @Test
@@ -59,49 +62,50 @@ class DocumentLinesTest {
         assertEquals("x", a.id());
         assertNull(a.value());
         assertTrue(a.isDelete());
-        assertEquals("a delete line has only \"id\" and \"delete\", found \"text\"",
+        assertEquals("a delete line has only 'id' and 'delete', found 'text'",
                 rejected("{\"id\":\"x\",\"delete\":true,\"text\":\"t\"}"));
-        assertEquals("\"delete\" must be true or false, got string", rejected("{\"id\":\"x\",\"delete\":\"yes\"}"));
-        assertEquals("missing \"text\"", rejected("{\"id\":\"x\",\"delete\":false}"));
+        assertEquals("'delete' must be true or false, was string", rejected("{\"id\":\"x\",\"delete\":\"yes\"}"));
+        assertEquals("'text' must be a string, was missing", rejected("{\"id\":\"x\",\"delete\":false}"));
+        assertEquals("'id' is blank; a document id needs a visible character", rejected("{\"id\":\" \",\"delete\":true}"));
     }
 
     @Test
     void rejectsBadIds() {
-        assertEquals("missing \"id\"", rejected("{\"text\":\"t\"}"));
-        assertEquals("\"id\" must be a string, got number", rejected("{\"id\":7,\"text\":\"t\"}"));
-        assertEquals("\"id\" must be a string, got null", rejected("{\"id\":null,\"text\":\"t\"}"));
-        assertEquals("\"id\" is empty", rejected("{\"id\":\"\",\"text\":\"t\"}"));
-        assertEquals("\"id\" is empty", rejected("{\"id\":\"  \",\"text\":\"t\"}"));
-        String max = "i".repeat(DocumentLines.MAX_ID_CHARS);
+        assertEquals("'id' must be a string, was missing", rejected("{\"text\":\"t\"}"));
+        assertEquals("'id' must be a string, was number", rejected("{\"id\":7,\"text\":\"t\"}"));
+        assertEquals("'id' must be a string, was null", rejected("{\"id\":null,\"text\":\"t\"}"));
+        assertTrue(rejected("{\"id\":\"\",\"text\":\"t\"}").startsWith("'id' is blank"));
+        assertTrue(rejected("{\"id\":\"  \",\"text\":\"t\"}").startsWith("'id' is blank"));
+        String max = "i".repeat(DocumentValidator.MAX_ID_CHARS);
         accepted("{\"id\":\"" + max + "\",\"text\":\"t\"}");
-        assertTrue(rejected("{\"id\":\"" + max + "i\",\"text\":\"t\"}").startsWith("\"id\" has 513 chars (max 512)"));
+        assertTrue(rejected("{\"id\":\"" + max + "i\",\"text\":\"t\"}").startsWith("id of 513 chars exceeds 512"));
     }
 
     @Test
     void rejectsBadShapes() {
-        assertTrue(rejected("{\"id\":\"a\",\"text\":").startsWith("not valid JSON: "));
-        assertTrue(rejected("not json").startsWith("not valid JSON: "));
-        assertTrue(rejected("{\"id\":\"a\",\"text\":\"t\"} {}").startsWith("not valid JSON: "));
+        assertTrue(rejected("{\"id\":\"a\",\"text\":").startsWith("value is not valid JSON: "));
+        assertTrue(rejected("not json").startsWith("value is not valid JSON: "));
+        assertTrue(rejected("{\"id\":\"a\",\"text\":\"t\"} {}").startsWith("value is not valid JSON: "));
         assertTrue(rejected("{\"id\":\"a\",\"id\":\"b\",\"text\":\"t\"}").contains("Duplicate"));
-        assertEquals("expected a JSON object, got array", rejected("[1,2]"));
-        assertEquals("expected a JSON object, got string", rejected("\"doc\""));
-        assertEquals("unknown key \"url\" (allowed: id, title, text, fields, delete)",
+        assertEquals("value must be a JSON object, was array", rejected("[1,2]"));
+        assertEquals("value must be a JSON object, was string", rejected("\"doc\""));
+        assertEquals("unknown key 'url' (allowed: id, title, text, fields)",
                 rejected("{\"id\":\"a\",\"text\":\"t\",\"url\":\"u\"}"));
     }
 
     @Test
     void rejectsBadValues() {
-        assertEquals("missing \"text\"", rejected("{\"id\":\"a\",\"title\":\"t\"}"));
-        assertEquals("\"text\" must be a string, got number", rejected("{\"id\":\"a\",\"text\":1}"));
-        assertEquals("\"title\" must be a string, got object", rejected("{\"id\":\"a\",\"text\":\"t\",\"title\":{}}"));
-        assertEquals("\"fields\" must be an object of strings, got array",
+        assertEquals("'text' must be a string, was missing", rejected("{\"id\":\"a\",\"title\":\"t\"}"));
+        assertEquals("'text' must be a string, was number", rejected("{\"id\":\"a\",\"text\":1}"));
+        assertEquals("'title' must be a string, was object", rejected("{\"id\":\"a\",\"text\":\"t\",\"title\":{}}"));
+        assertEquals("'fields' must be an object of strings, was array",
                 rejected("{\"id\":\"a\",\"text\":\"t\",\"fields\":[]}"));
-        assertEquals("\"fields.year\" must be a string, got number",
+        assertEquals("field 'year' must be a string, was number",
                 rejected("{\"id\":\"a\",\"text\":\"t\",\"fields\":{\"year\":2024}}"));
-        assertEquals("\"fields\" has an empty key", rejected("{\"id\":\"a\",\"text\":\"t\",\"fields\":{\"\":\"v\"}}"));
-        assertEquals("\"text\" and \"title\" are both empty: nothing to encode",
-                rejected("{\"id\":\"a\",\"text\":\" \",\"title\":\"\"}"));
-        accepted("{\"id\":\"a\",\"text\":\"\",\"title\":\"only a title\"}");
+        assertTrue(rejected("{\"id\":\"a\",\"text\":\"t\",\"fields\":{\"\":\"v\"}}").startsWith("field '': names must"));
+        assertTrue(rejected("{\"id\":\"a\",\"text\":\" \",\"title\":\"\"}").startsWith("'text' is blank"));
+        // the encoder would dead-letter a title with a blank text, so the CLI rejects it too
+        assertTrue(rejected("{\"id\":\"a\",\"text\":\"\",\"title\":\"only a title\"}").startsWith("'text' is blank"));
     }
 
     @Test
@@ -109,14 +113,14 @@ class DocumentLinesTest {
         byte[] line = {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC3, '(', '"', ',', '"', 't', 'e', 'x', 't', '"',
             ':', '"', 't', '"', '}'};
         DocumentLines.Verdict v = lines.check(line, 0, line.length);
-        assertTrue(assertInstanceOf(DocumentLines.Rejected.class, v).reason().startsWith("not valid JSON: "),
+        assertTrue(assertInstanceOf(DocumentLines.Rejected.class, v).reason().startsWith("value is not valid JSON: "),
                 v.toString());
     }
 
     @Test
     void sizeLimitAppliesToTheNormalisedValue() {
-        String empty = accepted("{\"id\":\"a\",\"text\":\"\",\"title\":\"x\"}");
-        int room = 1_000 - empty.length(); // chars added to text add as many bytes (ASCII)
+        String empty = accepted("{\"id\":\"a\",\"text\":\"y\",\"title\":\"x\"}");
+        int room = 1_000 - empty.length() + 1; // chars added to text add as many bytes (ASCII)
         String fits = "{\"id\":\"a\",\"title\":\"x\",\"text\":\"" + "y".repeat(room) + "\"}";
         assertEquals(1_000, accepted(fits).getBytes(StandardCharsets.UTF_8).length);
         String over = "{\"id\":\"a\",\"title\":\"x\",\"text\":\"" + "y".repeat(room + 1) + "\"}";
@@ -141,10 +145,10 @@ class DocumentLinesTest {
     @Test
     void normalisationIsIdempotentOnRandomDocuments() {
         Random random = new Random(42);
-        DocumentLines big = new DocumentLines(1 << 20);
+        DocumentLines big = new DocumentLines(DocumentValidator.withDefaults(), 1 << 20);
         for (int n = 0; n < 500; n++) {
-            StringBuilder line = new StringBuilder("{\"id\":\"a").append(randomText(random, 1 + random.nextInt(20)))
-                    .append("\",\"text\":\"").append(randomText(random, random.nextInt(200))).append('"');
+            StringBuilder line = new StringBuilder("{\"id\":\"a").append(n)
+                    .append("\",\"text\":\"w").append(randomText(random, random.nextInt(200))).append('"');
             if (random.nextBoolean()) {
                 line.append(",\"title\":\"t").append(randomText(random, 1 + random.nextInt(30))).append('"');
             } else {
@@ -171,7 +175,7 @@ class DocumentLinesTest {
 
     @Test
     void rejectsTooSmallLimit() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DocumentLines(10));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DocumentLines(DocumentValidator.withDefaults(), 10));
         assertTrue(e.getMessage().contains("10"));
     }
 

@@ -133,11 +133,11 @@ class IngestBrokerTest {
 
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().matches("sent=5 rejected=2 seconds=\\d+\\.\\d rate=\\d+\\.\\d/s\\n"), r.out());
-        assertTrue(r.err().contains("line 3: rejected: \"text\" must be a string, got number"), r.err());
-        assertTrue(r.err().contains("line 5: rejected: not valid JSON: "), r.err());
+        assertTrue(r.err().contains("line 3: rejected: 'text' must be a string, was number"), r.err());
+        assertTrue(r.err().contains("line 5: rejected: value is not valid JSON: "), r.err());
         List<String> rejectLines = Files.readAllLines(rejects, StandardCharsets.UTF_8);
         assertEquals(2, rejectLines.size());
-        assertTrue(rejectLines.get(0).startsWith("{\"line\":3,\"reason\":\"\\\"text\\\" must be a string"),
+        assertTrue(rejectLines.get(0).startsWith("{\"line\":3,\"reason\":\"'text' must be a string"),
                 rejectLines.get(0));
         assertTrue(rejectLines.get(1).contains("\"raw\":\"{\\\"id\\\":\\\"d4\\\",\\\"text\\\":\\\"fourth\\\"} trailing\""),
                 rejectLines.get(1));

@@ -1,10 +1,10 @@
-package io.streamsparse.encoderservice;
+package io.streamsparse.encoder;
 
-import io.streamsparse.encoder.TextHygiene;
 import java.util.Map;
 
 /**
- * A document as producers write it to the {@code documents} topic, after validation.
+ * A document as producers write it to the {@code documents} topic, after {@link DocumentValidator} checked and
+ * cleaned it.
  *
  * @param id     the record key; the JSON's {@code id}, when present, must equal it
  * @param title  may be empty; one line, no control characters ({@link TextHygiene#cleanLine})
@@ -20,7 +20,7 @@ public record SourceDocument(String id, String title, String text, Map<String, S
 
     /** The text's start, on one line (line breaks as spaces), cut at a word boundary, for result snippets. */
     public String snippet(int maxChars) {
-        // the text is clean already (DocumentParser): cleaning a line only turns tabs and line breaks into spaces
+        // the text is clean already (DocumentValidator): cleaning a line only turns tabs and line breaks into spaces
         String line = TextHygiene.cleanLine(text.length() > maxChars ? text.substring(0, maxChars + 1) : text);
         if (text.length() <= maxChars) {
             return line;
