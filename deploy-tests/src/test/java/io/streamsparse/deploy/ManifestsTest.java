@@ -302,6 +302,26 @@ class ManifestsTest {
                 "prometheus-rule.yaml differs from monitoring/prometheus/alerts.yml: run scripts/k8s-prometheus-rule.sh");
     }
 
+    /** The PodMonitor scrapes what prometheus.yml scrapes elsewhere: same jobs, path, interval. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void thePodMonitorScrapesAsPrometheusYmlDoes() throws Exception {
+        Map<String, Object> prometheus = Kustomize.loadAll(ROOT.resolve("monitoring/prometheus/prometheus.yml")).get(0);
+        List<Map<String, Object>> jobs = (List<Map<String, Object>>) prometheus.get("scrape_configs");
+        Map<String, Object> podMonitor = find(Kustomize.build(K8S.resolve("overlays/prometheus-operator")),
+                "PodMonitor", "streamsparse");
+        assertEquals("app.kubernetes.io/name", spec(podMonitor).get("jobLabel"), "job label = app name");
+        List<Map<String, Object>> expressions = (List<Map<String, Object>>) ((Map<String, Object>) spec(podMonitor)
+                .get("selector")).get("matchExpressions");
+        assertEquals(jobs.stream().map(j -> j.get("job_name")).toList(), expressions.get(0).get("values"));
+        List<Map<String, Object>> endpoints = (List<Map<String, Object>>) spec(podMonitor).get("podMetricsEndpoints");
+        for (Map<String, Object> job : jobs) {
+            assertEquals(job.get("metrics_path"), endpoints.get(0).get("path"), "metrics path of " + job);
+        }
+        assertEquals(((Map<String, Object>) prometheus.get("global")).get("scrape_interval"),
+                endpoints.get(0).get("interval"), "scrape interval");
+    }
+
     @Test
     void theRepositoryIsYamllintClean() throws Exception {
         boolean installed = Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
