@@ -3,7 +3,7 @@
 # encoder, one index shard per partition, the query service, a real corpus ingested, then the search page.
 # Needs Java 17+ and Maven only: no root, no network beyond Maven Central (the default corpus is in data/sample).
 # Writes only below the clone (.local/, */target/) and Maven's cache (~/.m2): temporary files (Tomcat, ONNX
-# Runtime's native libraries) go to .local/tmp, which every start empties.
+# Runtime's native libraries) go to .local/tmp, which every start empties, caches to .local/cache.
 # Ctrl-C stops everything this script started. Run with --help for the options.
 set -euo pipefail
 set +m # no job control: every background child below is started with setsid and leads its own process group
@@ -254,8 +254,9 @@ fi
 say "starting Kafka (KRaft, one node; log: $LOGS/kafka.log)"
 rm -rf "$LOCAL/kafka" "$LOCAL"/index-* "$LOCAL/tmp"
 mkdir -p "$LOCAL/kafka/data" "$LOCAL/tmp"
-# temporary files of every JVM below (Java's java.io.tmpdir; ONNX Runtime's native code reads TMPDIR)
-export TMPDIR=$LOCAL/tmp
+# temporary files of every JVM below (Java's java.io.tmpdir; ONNX Runtime's native code reads TMPDIR) and the
+# caches ONNX Runtime and JNA would keep in ~/.cache
+export TMPDIR=$LOCAL/tmp XDG_CACHE_HOME=$LOCAL/cache
 TMP_OPT=-Djava.io.tmpdir=$LOCAL/tmp
 kafka_port=$(free_port 9092 $QUERY_PORT $ENCODER_PORT "${index_ports[@]}")
 controller_port=$(free_port $((kafka_port + 1)) $QUERY_PORT $ENCODER_PORT "${index_ports[@]}" "$kafka_port")
