@@ -2,6 +2,8 @@
 # The whole pipeline on this machine, no Docker: build, a real KRaft Kafka broker on 127.0.0.1, the topics, the
 # encoder, one index shard per partition, the query service, a real corpus ingested, then the search page.
 # Needs Java 17+ and Maven only: no root, no network beyond Maven Central (the default corpus is in data/sample).
+# Writes only below the clone (.local/, */target/) and Maven's cache (~/.m2): temporary files (Tomcat, ONNX
+# Runtime's native libraries) go to .local/tmp, which every start empties, caches to .local/cache.
 # Ctrl-C stops everything this script started. Run with --help for the options.
 set -euo pipefail
 set +m # no job control: every background child below is started with setsid and leads its own process group
@@ -149,8 +151,9 @@ cleanup() {
     for i in "${!started_names[@]}"; do
       if [[ ${started_names[$i]} == kafka ]]; then kafka_pid=${started_pids[$i]}; else services+=("${started_pids[$i]}"); fi
     done
-    # the services first, together, while the broker still answers (the encoder commits, shards snapshot)
-    [[ ${#services[@]} -eq 0 ]] || stop_groups 20 "${services[@]}"
+    # the services first, together, while the broker still answers (the encoder finishes and commits the poll it
+    # is encoding: up to 1024 documents, ~20-40 s on two cores; shards snapshot)
+    [[ ${#services[@]} -eq 0 ]] || stop_groups 60 "${services[@]}"
     [[ -z $kafka_pid ]] || stop_groups 20 "$kafka_pid"
   fi
   exit "$status"
@@ -249,8 +252,12 @@ fi
 
 # ------------------------------------------------------------------------------------------------ broker
 say "starting Kafka (KRaft, one node; log: $LOGS/kafka.log)"
-rm -rf "$LOCAL/kafka" "$LOCAL"/index-*
-mkdir -p "$LOCAL/kafka/data"
+rm -rf "$LOCAL/kafka" "$LOCAL"/index-* "$LOCAL/tmp"
+mkdir -p "$LOCAL/kafka/data" "$LOCAL/tmp"
+# temporary files of every JVM below (Java's java.io.tmpdir; ONNX Runtime's native code reads TMPDIR) and the
+# caches ONNX Runtime and JNA would keep in ~/.cache
+export TMPDIR=$LOCAL/tmp XDG_CACHE_HOME=$LOCAL/cache
+TMP_OPT=-Djava.io.tmpdir=$LOCAL/tmp
 kafka_port=$(free_port 9092 $QUERY_PORT $ENCODER_PORT "${index_ports[@]}")
 controller_port=$(free_port $((kafka_port + 1)) $QUERY_PORT $ENCODER_PORT "${index_ports[@]}" "$kafka_port")
 BOOTSTRAP=127.0.0.1:$kafka_port
@@ -277,7 +284,7 @@ log.cleaner.min.compaction.lag.ms=0
 EOF
 KAFKA_CP=$(cat local-kafka/target/classpath.txt)
 # shellcheck disable=SC2206 # KAFKA_HEAP_OPTS is a list of options
-KAFKA_JAVA=(java $KAFKA_HEAP_OPTS "-Dlogback.configurationFile=$ROOT/local-kafka/logback.xml" -cp "$KAFKA_CP")
+KAFKA_JAVA=(java $KAFKA_HEAP_OPTS "$TMP_OPT" "-Dlogback.configurationFile=$ROOT/local-kafka/logback.xml" -cp "$KAFKA_CP")
 cluster_id=$("${KAFKA_JAVA[@]}" kafka.tools.StorageTool random-uuid 2>"$LOGS/kafka-format.log")
 "${KAFKA_JAVA[@]}" kafka.tools.StorageTool format --standalone --cluster-id "$cluster_id" \
   --config "$LOCAL/kafka/server.properties" >>"$LOGS/kafka-format.log" 2>&1 \
@@ -302,14 +309,14 @@ echo "    Kafka answers at $BOOTSTRAP"
 # ---------------------------------------------------------------------------------------------- services
 say "starting encoder-service, ${#index_ports[@]} index-service(s) ($partitions shard(s) x $replicas), query-service (logs: $LOGS/)"
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-start encoder-service "$LOGS/encoder-service.log" java $JAVA_OPTS \
+start encoder-service "$LOGS/encoder-service.log" java $JAVA_OPTS "$TMP_OPT" \
   -jar encoder-service/target/encoder-service-$VERSION-exec.jar \
   --server.port=$ENCODER_PORT --spring.kafka.bootstrap-servers="$BOOTSTRAP"
 index_urls=""
 for i in "${!index_ports[@]}"; do
   port=${index_ports[$i]} name=${index_names[$i]}
   # shellcheck disable=SC2086
-  start "$name" "$LOGS/$name.log" java $JAVA_OPTS \
+  start "$name" "$LOGS/$name.log" java $JAVA_OPTS "$TMP_OPT" \
     -jar index-service/target/index-service-$VERSION-exec.jar \
     --server.port="$port" --spring.kafka.bootstrap-servers="$BOOTSTRAP" \
     --streamsparse.index.partitions="$((i / replicas))" --streamsparse.index.snapshot-dir="$LOCAL/$name"
@@ -317,7 +324,7 @@ for i in "${!index_ports[@]}"; do
 done
 # the query service reads the shard count from the broker (partitions of sparse-vectors)
 # shellcheck disable=SC2086
-start query-service "$LOGS/query-service.log" java $JAVA_OPTS \
+start query-service "$LOGS/query-service.log" java $JAVA_OPTS "$TMP_OPT" \
   -jar query-service/target/query-service-$VERSION-exec.jar \
   --server.port=$QUERY_PORT --spring.kafka.bootstrap-servers="$BOOTSTRAP" --streamsparse.query.index-urls="$index_urls"
 

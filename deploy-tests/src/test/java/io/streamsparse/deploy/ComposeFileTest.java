@@ -17,7 +17,7 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * docker-compose.yml, structurally (no Docker engine runs here, so it is never started by the tests): one image
  * recipe, every long-running service with a health check, dependencies that exist, and Prometheus targets that are
- * the compose services on their ports.
+ * the compose services on their ports, Grafana given every variable its provisioning files read.
  */
 class ComposeFileTest {
 
@@ -93,6 +93,27 @@ class ComposeFileTest {
         for (String target : targets) {
             String host = target.substring(0, target.indexOf(':'));
             assertEquals(ports.get(host), target.substring(target.indexOf(':') + 1), target);
+        }
+    }
+
+    /** The provisioning files are shared with a local Grafana and read their addresses from the environment. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void grafanaGetsEveryVariableItsProvisioningReads() throws Exception {
+        Map<String, Object> env = (Map<String, Object>) services().get("grafana").get("environment");
+        List<String> read = new ArrayList<>();
+        try (var files = Files.walk(ROOT.resolve("monitoring/grafana/provisioning"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{?([A-Z_]+)")
+                        .matcher(Files.readString(file));
+                while (m.find()) {
+                    read.add(m.group(1));
+                }
+            }
+        }
+        assertTrue(read.contains("PROMETHEUS_URL"), read.toString());
+        for (String variable : read) {
+            assertNotNull(env.get(variable), "grafana's environment lacks " + variable);
         }
     }
 }

@@ -164,21 +164,92 @@ class ManifestsTest {
     }
 
     @Test
+    void theShardCountIsSetInOnePlace() throws Exception {
+        int shards = checkShardNumbers(K8S);
+        // a copy of k8s/ in which only SHARDS changed: everything that follows the shard count follows it
+        Path copy = Files.createTempDirectory("k8s-shards");
+        try (Stream<Path> files = Files.walk(K8S)) {
+            for (Path from : files.toList()) {
+                Path to = copy.resolve(K8S.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to);
+                }
+            }
+        }
+        Path configMap = copy.resolve("base/configmap.yaml");
+        String line = "SHARDS: \"" + shards + "\"";
+        String text = Files.readString(configMap);
+        assertEquals(text.indexOf(line), text.lastIndexOf(line), "SHARDS is set once");
+        Files.writeString(configMap, text.replace(line, "SHARDS: \"" + (shards + 3) + "\""));
+        assertEquals(shards + 3, checkShardNumbers(copy));
+        for (String dir : List.of("base", "overlays/keda")) {
+            List<Map<String, Object>> byKubectl = Kustomize.kubectl(copy.resolve(dir));
+            if (byKubectl != null) {
+                assertEquals(new HashSet<>(byKubectl), new HashSet<>(Kustomize.build(copy.resolve(dir))), dir);
+            }
+        }
+    }
+
+    /**
+     * Checks the rendered objects of a k8s/ folder against its ConfigMap's SHARDS and INDEX_REPLICA_GROUPS: one
+     * index StatefulSet per group with SHARDS pods, the encoder's autoscaling maxima, and query-service's index URLs
+     * (its start command run by sh) naming exactly those pods. Returns SHARDS.
+     */
     @SuppressWarnings("unchecked")
-    void theNumbersThatFollowTheShardCountAgreeWithIt() throws Exception {
-        List<Map<String, Object>> base = Kustomize.build(K8S.resolve("base"));
+    static int checkShardNumbers(Path k8s) throws Exception {
+        List<Map<String, Object>> base = Kustomize.build(k8s.resolve("base"));
         Map<String, Object> config = (Map<String, Object>) find(base, "ConfigMap", "streamsparse-config").get("data");
         int shards = Integer.parseInt((String) config.get("SHARDS"));
-        int perShard = Integer.parseInt((String) config.get("INDEX_REPLICAS_PER_SHARD"));
-        assertTrue(perShard >= 2, "every shard needs at least 2 replicas");
-        assertEquals(shards * perShard, spec(find(base, "StatefulSet", "index-service")).get("replicas"),
-                "index-service replicas = SHARDS x INDEX_REPLICAS_PER_SHARD");
+        List<String> groups = List.of(((String) config.get("INDEX_REPLICA_GROUPS")).trim().split("\\s+"));
+        assertTrue(groups.size() >= 2, "every shard needs at least 2 replicas (replica groups): " + groups);
+        List<String> pods = new ArrayList<>();
+        for (String group : groups) {
+            Map<String, Object> statefulSet = find(base, "StatefulSet", "index-service-" + group);
+            assertEquals(shards, spec(statefulSet).get("replicas"), "index-service-" + group + ": one pod per shard");
+            assertEquals(group, ((Map<String, Object>) ((Map<String, Object>) spec(statefulSet).get("selector"))
+                    .get("matchLabels")).get("streamsparse.io/replica-group"), "groups select their own pods");
+            assertEquals("index-service", spec(statefulSet).get("serviceName"));
+            for (int i = 0; i < shards; i++) {
+                pods.add("http://index-service-" + group + "-" + i + ".index-service:8082");
+            }
+        }
+        assertEquals(groups.size(), base.stream().filter(o -> "StatefulSet".equals(o.get("kind"))
+                && ((String) Kustomize.metadata(o).get("name")).startsWith("index-service")).count(),
+                "an index StatefulSet for each of INDEX_REPLICA_GROUPS and no other");
         assertEquals(shards, spec(find(base, "HorizontalPodAutoscaler", "encoder-service")).get("maxReplicas"),
                 "encoder replicas beyond the partition count idle");
-        List<Map<String, Object>> keda = Kustomize.build(K8S.resolve("overlays/keda"));
+        assertEquals(pods, List.of(queryServiceIndexUrls(find(base, "Deployment", "query-service"), config)
+                .split(",")));
+        List<Map<String, Object>> keda = Kustomize.build(k8s.resolve("overlays/keda"));
         assertEquals(shards, spec(find(keda, "ScaledObject", "encoder-service")).get("maxReplicaCount"));
         assertTrue(keda.stream().noneMatch(o -> "HorizontalPodAutoscaler".equals(o.get("kind"))
                 && "encoder-service".equals(Kustomize.metadata(o).get("name"))), "KEDA owns the encoder's HPA");
+        return shards;
+    }
+
+    /** query-service's start command run by sh with the ConfigMap's environment and a java that prints its URLs. */
+    @SuppressWarnings("unchecked")
+    private static String queryServiceIndexUrls(Map<String, Object> deployment, Map<String, Object> config)
+            throws Exception {
+        Map<String, Object> container = ((List<Map<String, Object>>) spec((Map<String, Object>) spec(deployment)
+                .get("template")).get("containers")).get(0);
+        List<String> command = (List<String>) container.get("command");
+        Path bin = Files.createTempDirectory("fake-java");
+        Path fakeJava = bin.resolve("java");
+        Files.writeString(fakeJava, "#!/bin/sh\nfor a; do case $a in --streamsparse.query.index-urls=*) "
+                + "echo \"${a#*=}\";; esac; done\n");
+        assertTrue(fakeJava.toFile().setExecutable(true));
+        ProcessBuilder sh = new ProcessBuilder(command).redirectErrorStream(true);
+        config.forEach((k, v) -> sh.environment().put(k, (String) v));
+        sh.environment().put("JAVA_OPTS", "");
+        sh.environment().put("PATH", bin + java.io.File.pathSeparator + System.getenv("PATH"));
+        Process p = sh.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        return out;
     }
 
     @Test
@@ -229,6 +300,26 @@ class ManifestsTest {
         Map<String, Object> alerts = Kustomize.loadAll(ROOT.resolve("monitoring/prometheus/alerts.yml")).get(0);
         assertEquals(alerts.get("groups"), spec(rule).get("groups"),
                 "prometheus-rule.yaml differs from monitoring/prometheus/alerts.yml: run scripts/k8s-prometheus-rule.sh");
+    }
+
+    /** The PodMonitor scrapes what prometheus.yml scrapes elsewhere: same jobs, path, interval. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void thePodMonitorScrapesAsPrometheusYmlDoes() throws Exception {
+        Map<String, Object> prometheus = Kustomize.loadAll(ROOT.resolve("monitoring/prometheus/prometheus.yml")).get(0);
+        List<Map<String, Object>> jobs = (List<Map<String, Object>>) prometheus.get("scrape_configs");
+        Map<String, Object> podMonitor = find(Kustomize.build(K8S.resolve("overlays/prometheus-operator")),
+                "PodMonitor", "streamsparse");
+        assertEquals("app.kubernetes.io/name", spec(podMonitor).get("jobLabel"), "job label = app name");
+        List<Map<String, Object>> expressions = (List<Map<String, Object>>) ((Map<String, Object>) spec(podMonitor)
+                .get("selector")).get("matchExpressions");
+        assertEquals(jobs.stream().map(j -> j.get("job_name")).toList(), expressions.get(0).get("values"));
+        List<Map<String, Object>> endpoints = (List<Map<String, Object>>) spec(podMonitor).get("podMetricsEndpoints");
+        for (Map<String, Object> job : jobs) {
+            assertEquals(job.get("metrics_path"), endpoints.get(0).get("path"), "metrics path of " + job);
+        }
+        assertEquals(((Map<String, Object>) prometheus.get("global")).get("scrape_interval"),
+                endpoints.get(0).get("interval"), "scrape interval");
     }
 
     @Test

@@ -3,9 +3,15 @@ package io.streamsparse.e2e;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
@@ -67,9 +73,7 @@ final class KafkaBroker implements AutoCloseable {
 
     /** The pipeline's topics: compacted documents and vectors with {@code partitions} partitions, plain DLTs. */
     void createTopics(int partitions) throws Exception {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = admin()) {
             Map<String, String> compacted = Map.of("cleanup.policy", "compact");
             admin.createTopics(List.of(
                     new NewTopic(DOCUMENTS, partitions, (short) 1).configs(compacted),
@@ -77,6 +81,36 @@ final class KafkaBroker implements AutoCloseable {
                     new NewTopic(DOCUMENTS_DLT, 1, (short) 1),
                     new NewTopic(VECTORS_DLT, 1, (short) 1))).all().get();
         }
+    }
+
+    /** Sets a topic's config {@code key} to {@code value}, or back to the broker's default when null. */
+    void setTopicConfig(String topic, String key, String value) throws Exception {
+        try (Admin admin = admin()) {
+            AlterConfigOp op = new AlterConfigOp(new ConfigEntry(key, value == null ? "" : value),
+                    value == null ? AlterConfigOp.OpType.DELETE : AlterConfigOp.OpType.SET);
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(op)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The sum over the partitions of {@code topic} of the offsets consumer group {@code group} has committed. */
+    long committedOffsets(String group, String topic) throws Exception {
+        try (Admin admin = admin()) {
+            long sum = 0;
+            for (Map.Entry<TopicPartition, OffsetAndMetadata> e : admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS).entrySet()) {
+                if (e.getKey().topic().equals(topic) && e.getValue() != null) {
+                    sum += e.getValue().offset();
+                }
+            }
+            return sum;
+        }
+    }
+
+    private Admin admin() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return Admin.create(props);
     }
 
     @Override

@@ -128,12 +128,16 @@ final class MonitoringConfig {
     /**
      * The Grafana unit a query's values have, from the Micrometer naming conventions the services follow: a rate of a
      * counter or of a timer's count is per second ({@code ops}), a quantile or a gauge of {@code _seconds} is
-     * seconds ({@code s}), {@code _bytes} is bytes; anything else is a plain number ({@code short}). Null when the
+     * seconds ({@code s}), {@code _bytes} is bytes, a recall estimate is a fraction ({@code percentunit}); anything
+     * else is a plain number ({@code short}). Null when the
      * query mixes kinds (e.g. a ratio of rates), which the caller then accepts as {@code short} or {@code percentunit}.
      */
     static String expectedUnit(String expr) {
         if (expr.contains("_bytes")) {
             return "bytes";
+        }
+        if (expr.contains("_recall_estimate") && !expr.contains("rate(")) {
+            return "percentunit";
         }
         if (expr.contains("histogram_quantile(") || (expr.contains("_seconds") && !expr.contains("rate("))) {
             return "s";

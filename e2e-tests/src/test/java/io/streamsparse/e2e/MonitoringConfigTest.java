@@ -6,6 +6,7 @@ import io.streamsparse.e2e.MonitoringConfig.AlertRule;
 import io.streamsparse.e2e.MonitoringConfig.PanelQuery;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,40 @@ class MonitoringConfigTest {
             assertThat((String) rule.annotations().get("summary")).as(rule.name()).isNotBlank();
             assertThat(readme).as("monitoring/README.md explains alert " + rule.name()).contains(rule.name());
         }
+    }
+
+    /**
+     * What an operator must see (the operations issue): for each, the metrics that show it. Each needs an alert rule
+     * and a dashboard panel over one of them; PrometheusMonitoringTest then proves that they return series.
+     */
+    private static final Map<String, List<String>> SIGNALS = Map.of(
+            "encoder transaction aborts and retries", List.of("streamsparse_encoder_transaction_rollbacks_total"),
+            "records stuck (committed offset not moving while lag > 0)", List.of("streamsparse_encoder_stalled_seconds",
+                    "streamsparse_index_applied_offset"),
+            "consumer lag as the broker sees it", List.of("streamsparse_encoder_consumer_lag"),
+            "dead letters by topic and reason class", List.of("streamsparse_dead_letters_total"),
+            "dead letters that could not be written", List.of("dead_letters_dropped_total"),
+            "snapshot corruption", List.of("streamsparse_index_snapshot_corrupt_total"),
+            "partial results", List.of("streamsparse_query_partial_results_total"),
+            "recall estimate", List.of("streamsparse_index_search_recall_estimate"));
+
+    @Test
+    void everySignalAnOperatorNeedsHasAnAlertAndAPanel() throws Exception {
+        List<PanelQuery> panels = MonitoringConfig.panelQueries();
+        List<AlertRule> rules = MonitoringConfig.alertRules();
+        List<String> missing = new ArrayList<>();
+        SIGNALS.forEach((signal, metrics) -> {
+            if (panels.stream().noneMatch(q -> metrics.stream().anyMatch(q.expr()::contains))) {
+                missing.add(signal + ": no dashboard panel over " + metrics);
+            }
+            if (rules.stream().noneMatch(r -> metrics.stream().anyMatch(r.expr()::contains))) {
+                missing.add(signal + ": no alert rule over " + metrics);
+            }
+        });
+        assertThat(missing).isEmpty();
+        assertThat(panels.stream().filter(q -> q.expr().contains("dead_letters_total"))
+                .anyMatch(q -> q.expr().contains("topic") && q.expr().contains("reason")))
+                .as("a panel splits dead letters by topic and reason").isTrue();
     }
 
     @Test

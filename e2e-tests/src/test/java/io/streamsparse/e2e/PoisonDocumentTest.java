@@ -14,19 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -164,32 +158,11 @@ class PoisonDocumentTest {
 
     /** Input records the encoder's group has committed, over all partitions of documents. */
     static long committedInputs() throws Exception {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        try (Admin admin = Admin.create(props)) {
-            long sum = 0;
-            for (Map.Entry<TopicPartition, OffsetAndMetadata> e : admin.listConsumerGroupOffsets(GROUP)
-                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS).entrySet()) {
-                if (e.getKey().topic().equals(KafkaBroker.DOCUMENTS) && e.getValue() != null) {
-                    sum += e.getValue().offset();
-                }
-            }
-            return sum;
-        }
+        return broker.committedOffsets(GROUP, KafkaBroker.DOCUMENTS);
     }
 
     static void setDeadLetterTopicMaxMessageBytes(String value) throws Exception {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        try (Admin admin = Admin.create(props)) {
-            ConfigResource dlt = new ConfigResource(ConfigResource.Type.TOPIC, KafkaBroker.DOCUMENTS_DLT);
-            AlterConfigOp op = value == null
-                    ? new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, ""),
-                            AlterConfigOp.OpType.DELETE)
-                    : new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, value),
-                            AlterConfigOp.OpType.SET);
-            admin.incrementalAlterConfigs(Map.of(dlt, List.of(op))).all().get(30, TimeUnit.SECONDS);
-        }
+        broker.setTopicConfig(KafkaBroker.DOCUMENTS_DLT, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, value);
     }
 
     /** Waits until the encoder has committed every record sent so far: nothing stalls a partition. */
