@@ -10,7 +10,8 @@ package io.streamsparse.core.index;
  *
  * <p>Pruning: {@code minWeight} is the smallest weight a posting needs to be in this list (0: the list holds every
  * posting of the term). The tail holds slots appended since the blocked part was made, each with weight
- * {@code >= minWeight}. Dead postings stay until the list is re-blocked; readers skip them by visibility.
+ * {@code >= minWeight}. Dead postings stay until a re-blocking drops them ({@link #shouldDropDead()}); readers skip
+ * them by visibility.
  *
  * <p>Threading: the blocked part is final and published with the list object; the tail is the inherited
  * {@link IntTail} (same object, see there). The counters below the line are writer-only.
@@ -69,6 +70,15 @@ final class PostingList extends IntTail {
     /** Writer: the tail or the dead postings passed this list's re-block threshold. */
     boolean drifted() {
         return writerCount() >= tailLimit || dead >= deadLimit;
+    }
+
+    /**
+     * Writer: whether re-blocking should drop the dead postings now (half the dead limit reached). Below that, a merge
+     * keeps them: dropping them means reading a death stamp per posting of the whole list, and readers skip dead
+     * postings by visibility anyway.
+     */
+    boolean shouldDropDead() {
+        return 2L * dead >= deadLimit;
     }
 
     int blocks() {

@@ -62,6 +62,9 @@ public final class ShardWriter implements AutoCloseable {
     /** Terms whose list has a job with the {@link #reblocker}: nobody else replaces those lists meanwhile. */
     private final boolean[] inFlight;
     private int inFlightCount;
+    /** Lists re-blocked and published since this writer was made (any mode), and the tail postings they folded in. */
+    private long reblockedLists;
+    private long reblockedTailPostings;
     /** Terms queued in {@link #pending}. */
     private final boolean[] pendingFlag;
     /**
@@ -69,10 +72,14 @@ public final class ShardWriter implements AutoCloseable {
      * touches the list objects of admitted postings only, not of all its terms.
      */
     private final float[] admitWeight;
-    /** FIFO of terms whose lists drifted past a re-block threshold: {@code pending[pendingHead .. pendingEnd)}. */
-    private int[] pending = new int[64];
+    /**
+     * FIFO of terms whose lists drifted past a re-block threshold, a ring of {@code pendingSize} entries from
+     * {@code pendingHead}: each term is queued at most once ({@link #pendingFlag}), so the vocabulary bounds it and it
+     * never grows or shifts (a queue that compacted by copying cost O(queue) per drift once the builder lagged).
+     */
+    private final int[] pending;
     private int pendingHead;
-    private int pendingEnd;
+    private int pendingSize;
 
     public ShardWriter(IndexConfig config) {
         this(config, config == null || config.reblockMode() != IndexConfig.ReblockMode.BACKGROUND ? null
@@ -93,6 +100,7 @@ public final class ShardWriter implements AutoCloseable {
         this.reblocker = reblocker;
         this.inFlight = new boolean[config.vocabularySize()];
         this.pendingFlag = new boolean[config.vocabularySize()];
+        this.pending = new int[config.vocabularySize()];
         this.admitWeight = new float[config.vocabularySize()];
         this.reader = new ShardReader(config, df);
         publish();
@@ -313,29 +321,21 @@ public final class ShardWriter implements AutoCloseable {
     private void markPending(int term) {
         if (!pendingFlag[term]) {
             pendingFlag[term] = true;
-            if (pendingEnd == pending.length) {
-                if (pendingHead > 0) {
-                    System.arraycopy(pending, pendingHead, pending, 0, pendingEnd - pendingHead);
-                    pendingEnd -= pendingHead;
-                    pendingHead = 0;
-                } else {
-                    pending = ArrayGrowth.grow(pending, pendingEnd + 1);
-                }
-            }
-            pending[pendingEnd++] = term;
+            int at = pendingHead + pendingSize++;
+            pending[at < pending.length ? at : at - pending.length] = term;
         }
     }
 
     /** The oldest pending term (removed from the queue), or -1. */
     private int nextPending() {
-        if (pendingHead == pendingEnd) {
+        if (pendingSize == 0) {
             return -1;
         }
-        int t = pending[pendingHead++];
+        int t = pending[pendingHead];
         pendingFlag[t] = false;
-        if (pendingHead == pendingEnd) {
+        pendingSize--;
+        if (++pendingHead == pending.length) {
             pendingHead = 0;
-            pendingEnd = 0;
         }
         return t;
     }
@@ -374,9 +374,15 @@ public final class ShardWriter implements AutoCloseable {
             }
             PostingList list = lists.getPlain(t);
             if (list != null && list.drifted()) {
-                PostingList merged = writerBuilder.merge(list, list.writerCount(), list.writerArray(), view);
+                PostingList merged = writerBuilder.merge(list, list.writerCount(), list.writerArray(), view,
+                        list.shouldDropDead());
+                if (!writerBuilder.lastMergeDroppedDead()) {
+                    merged.dead = list.dead;
+                }
                 admitWeight[t] = merged.minWeight;
                 lists.setRelease(t, merged);
+                reblockedLists++;
+                reblockedTailPostings += list.writerCount();
                 done++;
             }
         }
@@ -403,7 +409,8 @@ public final class ShardWriter implements AutoCloseable {
             }
             inFlight[t] = true;
             inFlightCount++;
-            reblocker.submit(new Reblocker.Job(list, list.writerCount(), list.writerArray(), list.dead, view));
+            reblocker.submit(new Reblocker.Job(list, list.writerCount(), list.writerArray(), list.dead,
+                    list.shouldDropDead(), view));
         }
         return installed;
     }
@@ -433,11 +440,14 @@ public final class ShardWriter implements AutoCloseable {
         for (int i = job.tailCount, n = current.writerCount(); i < n; i++) {
             merged.append(tail[i]);
         }
-        // postings that died after the hand-over were live at the job's view, so they are in the merged list (or
-        // pruned from it: then this overcounts, which only re-blocks it sooner)
-        merged.dead = current.dead - job.deadAtHandOver;
+        // a dropping merge removed the postings dead at the hand-over; those that died after it were live at the
+        // job's view, so they are in the merged list (or pruned from it: then this overcounts, which only re-blocks
+        // it sooner). A keeping merge kept them all.
+        merged.dead = job.droppedDead ? current.dead - job.deadAtHandOver : current.dead;
         admitWeight[t] = merged.minWeight;
         lists.setRelease(t, merged);
+        reblockedLists++;
+        reblockedTailPostings += job.tailCount;
         if (merged.drifted()) {
             markPending(t);
         }
@@ -459,9 +469,19 @@ public final class ShardWriter implements AutoCloseable {
         }
     }
 
+    /** Lists re-blocked (merged or rebuilt) and published since this writer was made; compactions not counted. */
+    public long reblockedLists() {
+        return reblockedLists;
+    }
+
+    /** Tail postings folded into blocks by {@link #reblockedLists()} (postings appended while a job ran not counted). */
+    public long reblockedTailPostings() {
+        return reblockedTailPostings;
+    }
+
     /** Lists waiting for re-blocking (this thread's view), handed to the background thread or not. */
     public int pendingReblocks() {
-        return pendingEnd - pendingHead + inFlightCount;
+        return pendingSize + inFlightCount;
     }
 
     // ------------------------------------------------------------------------------------------------ compaction
@@ -527,7 +547,7 @@ public final class ShardWriter implements AutoCloseable {
         generation = g;
         Arrays.fill(pendingFlag, false);
         pendingHead = 0;
-        pendingEnd = 0;
+        pendingSize = 0;
         Arrays.fill(inFlight, false);
         inFlightCount = 0;
         publish();
