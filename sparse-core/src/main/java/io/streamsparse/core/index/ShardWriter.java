@@ -73,6 +73,14 @@ public final class ShardWriter implements AutoCloseable {
      */
     private final float[] admitWeight;
     /**
+     * Per term: postings of dead documents still in the current list (blocked part or tail) as the writer counts them,
+     * and the list's {@link PostingList#deadLimit} ({@link Integer#MAX_VALUE} without a list). Flat, like
+     * {@link #admitWeight}: a re-upsert's or delete's deaths touch no list object (at a million documents those are
+     * cache misses, one per posting of the old version).
+     */
+    private final int[] dead;
+    private final int[] deadLimit;
+    /**
      * FIFO of terms whose lists drifted past a re-block threshold, a ring of {@code pendingSize} entries from
      * {@code pendingHead}: each term is queued at most once ({@link #pendingFlag}), so the vocabulary bounds it and it
      * never grows or shifts (a queue that compacted by copying cost O(queue) per drift once the builder lagged).
@@ -102,6 +110,9 @@ public final class ShardWriter implements AutoCloseable {
         this.pendingFlag = new boolean[config.vocabularySize()];
         this.pending = new int[config.vocabularySize()];
         this.admitWeight = new float[config.vocabularySize()];
+        this.dead = new int[config.vocabularySize()];
+        this.deadLimit = new int[config.vocabularySize()];
+        Arrays.fill(deadLimit, Integer.MAX_VALUE);
         this.reader = new ShardReader(config, df);
         publish();
     }
@@ -149,8 +160,8 @@ public final class ShardWriter implements AutoCloseable {
         for (int t = 0; t < g.lists.length(); t++) {
             PostingList list = g.lists.getPlain(t);
             if (list != null) {
-                writer.admitWeight[t] = list.minWeight;
-                if (list.drifted()) {
+                writer.track(t, list, 0);
+                if (list.tailFull()) {
                     writer.markPending(t);
                 }
             }
@@ -233,10 +244,11 @@ public final class ShardWriter implements AutoCloseable {
             PostingList list = lists.getPlain(t);
             if (list == null) {
                 list = PostingList.empty(t, 0f, config);
+                track(t, list, 0);
                 lists.setRelease(t, list);
             }
             list.append(slot);
-            if (list.drifted()) {
+            if (list.tailFull()) {
                 markPending(t);
             }
         }
@@ -291,23 +303,35 @@ public final class ShardWriter implements AutoCloseable {
     private void kill(int slot, long stamp) {
         ForwardIndex f = forward;
         f.died[slot] = stamp;
-        AtomicReferenceArray<PostingList> lists = generation.lists;
         float scale = f.scale[slot];
         for (int e = f.start[slot], end = f.start[slot + 1]; e < end; e++) {
             int t = f.terms[e];
             df[t]--;
             float w = f.code(e) * scale;
-            if (w == 0f || w < admitWeight[t]) {
-                continue;
+            if (w == 0f || w < admitWeight[t] || deadLimit[t] == Integer.MAX_VALUE) {
+                continue; // not in the list (pruned, or no list)
             }
-            PostingList list = lists.getPlain(t);
-            if (list != null) {
-                list.dead++;
-                if (list.drifted()) {
-                    markPending(t);
-                }
+            if (++dead[t] >= deadLimit[t]) {
+                markPending(t);
             }
         }
+    }
+
+    /** Makes {@code list} the one the flat per-term mirrors describe, with {@code deadPostings} dead in it. */
+    private void track(int t, PostingList list, int deadPostings) {
+        admitWeight[t] = list.minWeight;
+        deadLimit[t] = list.deadLimit;
+        dead[t] = deadPostings;
+    }
+
+    /** Writer: the list of {@code t} passed a re-block threshold (tail length or dead postings). */
+    private boolean drifted(int t, PostingList list) {
+        return list.tailFull() || dead[t] >= deadLimit[t];
+    }
+
+    /** Writer: re-blocking should drop the dead postings of {@code t}'s list now (half its dead limit reached). */
+    private boolean shouldDropDead(int t) {
+        return 2L * dead[t] >= deadLimit[t];
     }
 
     private void publish() {
@@ -373,13 +397,10 @@ public final class ShardWriter implements AutoCloseable {
                 break;
             }
             PostingList list = lists.getPlain(t);
-            if (list != null && list.drifted()) {
+            if (list != null && drifted(t, list)) {
                 PostingList merged = writerBuilder.merge(list, list.writerCount(), list.writerArray(), view,
-                        list.shouldDropDead());
-                if (!writerBuilder.lastMergeDroppedDead()) {
-                    merged.dead = list.dead;
-                }
-                admitWeight[t] = merged.minWeight;
+                        shouldDropDead(t));
+                track(t, merged, writerBuilder.lastMergeDroppedDead() ? 0 : dead[t]);
                 lists.setRelease(t, merged);
                 reblockedLists++;
                 reblockedTailPostings += list.writerCount();
@@ -404,13 +425,13 @@ public final class ShardWriter implements AutoCloseable {
                 break;
             }
             PostingList list = lists.getPlain(t);
-            if (inFlight[t] || list == null || !list.drifted()) {
+            if (inFlight[t] || list == null || !drifted(t, list)) {
                 continue; // in flight: the install re-checks the drift
             }
             inFlight[t] = true;
             inFlightCount++;
-            reblocker.submit(new Reblocker.Job(list, list.writerCount(), list.writerArray(), list.dead,
-                    list.shouldDropDead(), view));
+            reblocker.submit(new Reblocker.Job(list, list.writerCount(), list.writerArray(), dead[t],
+                    shouldDropDead(t), view));
         }
         return installed;
     }
@@ -443,12 +464,11 @@ public final class ShardWriter implements AutoCloseable {
         // a dropping merge removed the postings dead at the hand-over; those that died after it were live at the
         // job's view, so they are in the merged list (or pruned from it: then this overcounts, which only re-blocks
         // it sooner). A keeping merge kept them all.
-        merged.dead = job.droppedDead ? current.dead - job.deadAtHandOver : current.dead;
-        admitWeight[t] = merged.minWeight;
+        track(t, merged, job.droppedDead ? dead[t] - job.deadAtHandOver : dead[t]);
         lists.setRelease(t, merged);
         reblockedLists++;
         reblockedTailPostings += job.tailCount;
-        if (merged.drifted()) {
+        if (drifted(t, merged)) {
             markPending(t);
         }
         return true;
@@ -526,6 +546,8 @@ public final class ShardWriter implements AutoCloseable {
         Generation g = new Generation(vocab);
         View all = new View(appliedOffset, liveDocs, f, g);
         Arrays.fill(admitWeight, 0f);
+        Arrays.fill(dead, 0);
+        Arrays.fill(deadLimit, Integer.MAX_VALUE);
         // postings with weight > 0 per term
         int[] count = new int[vocab + 1];
         for (int e = 0; e < f.size; e++) {
@@ -601,7 +623,7 @@ public final class ShardWriter implements AutoCloseable {
             int[] ts = Arrays.copyOfRange(slots, from, from + n);
             float[] tw = Arrays.copyOfRange(weights, from, from + n);
             PostingList list = builders.get().build(t, ts, tw, n, 0f, f);
-            admitWeight[t] = list.minWeight;
+            track(t, list, 0); // distinct terms per task: no two threads write one entry
             g.lists.set(t, list);
         });
     }
