@@ -472,6 +472,8 @@ public final class IndexBenchmark {
             index.upsert(offset++, ids[rnd.nextInt(n)], pool[i % pool.length]);
         }
 
+        long reblocked0 = index.writer().reblockedLists();
+        long folded0 = index.writer().reblockedTailPostings();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long[][] latBox = {new long[1 << 16]};
         int[] latCount = new int[1];
@@ -532,6 +534,10 @@ public final class IndexBenchmark {
             printf("deferred re-blocking: maintain() every %d upserts re-blocked %d lists (time included)%n",
                     maintainEvery, maintained);
         }
+        long reblocked = index.writer().reblockedLists() - reblocked0;
+        printf("re-blocking meanwhile: %d lists published (%.2f per upsert), %.1f tail postings folded per list%n",
+                reblocked, (double) reblocked / ops,
+                reblocked == 0 ? 0.0 : (double) (index.writer().reblockedTailPostings() - folded0) / reblocked);
         printf("reader meanwhile: %d queries = %.0f QPS, p50 %.1f us, p99 %.1f us%n", c, c / elapsed,
                 Measure.percentile(latBox[0], c, 0.5) / 1e3, Measure.percentile(latBox[0], c, 0.99) / 1e3);
         IndexStats s = index.stats();

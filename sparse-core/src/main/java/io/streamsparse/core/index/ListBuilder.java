@@ -23,12 +23,20 @@ import java.util.Arrays;
  * layout is a function of the content alone.
  *
  * <h2>Merge (incremental re-blocking)</h2>
- * {@link #merge} folds a list's tail into its existing blocks: postings dead at the view leave, each live tail document joins the
- * block of its nearest centroid, the summaries of blocks that gained documents are raised coordinate-wise to bound
- * them too (blocks that only lost documents keep theirs, still upper bounds), and a list grown past λ by a slack is
- * pruned back to λ. Its cost is O(list size) copying plus O(tail × (summary + nnz)), never a re-clustering; a list
- * whose routed postings since its last clustering exceed {@link #REBUILD_CHURN} times its clustered size is rebuilt
- * from scratch instead ({@link #rebuild}), so each posting is clustered O(1) times amortized.
+ * {@link #merge} folds a list's tail into its existing blocks: each tail document joins the block of its nearest
+ * centroid, the summaries of blocks that gained documents are raised coordinate-wise to bound them too (blocks that
+ * only lost documents keep theirs, still upper bounds), and a list grown past λ by a slack is pruned back to λ.
+ * Postings dead at the view leave only when the caller asks ({@code dropDead}: the writer asks once dead postings
+ * reach half the list's dead limit); otherwise they stay, readers skip them by visibility, and the merge reads no
+ * per-slot state of the blocked part at all. A merge never re-clusters; a list whose routed postings since its last
+ * clustering exceed {@link #REBUILD_CHURN} times its clustered size is rebuilt from scratch instead ({@link #rebuild},
+ * which always drops dead postings), so each posting is clustered O(1) times amortized.
+ *
+ * <p>Why the merge reads so little: at a million documents the forward pool is far larger than the caches, and a
+ * document routed into a list costs a DRAM miss per cache line read. Routing and raising read only the document's
+ * clustering features (one cache line, see {@link ForwardIndex}); the blocked part is copied by ranges. What a merge
+ * costs is then O(blocks + tail) cache lines, not O(list + tail × nnz). The price is a looser summary until the next
+ * rebuild (see {@link #raiseSummary}).
  */
 final class ListBuilder {
 
@@ -53,6 +61,8 @@ final class ListBuilder {
     private int[] rankOf = new int[256];
     private int[] codeOf = new int[256];
     private float[] floats = new float[256];
+    /** Whether the last {@link #merge} dropped every posting dead at its view (else it kept them all). */
+    private boolean lastMergeDroppedDead;
 
     // output of one list
     private final IntArrayList outDocs = new IntArrayList();
@@ -159,23 +169,26 @@ final class ListBuilder {
 
     /**
      * Folds the tail {@code tail[0..tailN)} into the blocks of {@code old} (see the class javadoc), against the
-     * documents of view {@code f}: a posting is dead when its slot is not visible in {@code f}. Returns a new list
-     * with an empty tail and no postings dead at the view.
+     * documents of view {@code f}. With {@code dropDead}, postings whose slot is not visible in {@code f} leave (the
+     * result holds none dead at the view); otherwise every posting stays. Returns a new list with an empty tail;
+     * {@link #lastMergeDroppedDead()} tells which of the two happened (a rebuild always drops).
      */
-    PostingList merge(PostingList old, int tailN, int[] tail, View f) {
+    PostingList merge(PostingList old, int tailN, int[] tail, View f, boolean dropDead) {
         int term = old.term;
         int beta = old.blocks();
         if (beta == 0 || old.churn + tailN > REBUILD_CHURN * Math.max(old.clusteredSize, config.reblockMinTail())) {
+            lastMergeDroppedDead = true;
             return rebuild(old, tailN, tail, f);
         }
-        // route live tail docs to blocks
+        lastMergeDroppedDead = dropDead;
+        // route tail docs to blocks
         int[] route = selected = ArrayGrowth.scratch(selected, tailN);
         int[] added = new int[beta + 1];
         int routed = 0;
         router.index(term, old.centroid, beta, f, true);
         for (int i = 0; i < tailN; i++) {
             int s = tail[i];
-            if (!f.visible(s)) {
+            if (dropDead && !f.visible(s)) {
                 route[i] = -1;
                 continue;
             }
@@ -195,21 +208,25 @@ final class ListBuilder {
                 routedSlots[fill[route[i]]++] = tail[i];
             }
         }
-        // new docs: live old docs of each block, then its routed docs (newer slots, so still ascending)
+        // new docs: (live) old docs of each block, then its routed docs (newer slots, so still ascending)
         clearOut();
         IntArrayList docs = outDocs;
         for (int b = 0; b < beta; b++) {
             int before = docs.size();
-            for (int i = old.blockStart[b]; i < old.blockStart[b + 1]; i++) {
-                int s = old.docs[i];
-                if (f.visible(s)) {
-                    docs.add(s);
+            int from = old.blockStart[b];
+            int to = old.blockStart[b + 1];
+            if (dropDead) {
+                for (int i = from; i < to; i++) {
+                    int s = old.docs[i];
+                    if (f.visible(s)) {
+                        docs.add(s);
+                    }
                 }
+            } else {
+                docs.add(old.docs, from, to - from);
             }
             int gained = added[b + 1] - added[b];
-            for (int i = added[b]; i < added[b + 1]; i++) {
-                docs.add(routedSlots[i]);
-            }
+            docs.add(routedSlots, added[b], gained);
             if (docs.size() == before) {
                 continue;
             }
@@ -228,6 +245,11 @@ final class ListBuilder {
             return pruneBlocks(old, f, old.minWeight, old.churn + routed);
         }
         return finish(term, old.minWeight, old.clusteredSize, old.churn + routed);
+    }
+
+    /** Whether the last {@link #merge} on this builder dropped every posting dead at its view. */
+    boolean lastMergeDroppedDead() {
+        return lastMergeDroppedDead;
     }
 
     /** Rebuilds a list from scratch from its postings visible in {@code f} (blocked part and the given tail). */
@@ -432,42 +454,60 @@ final class ListBuilder {
     }
 
     /**
-     * Appends block {@code b}'s summary raised to also bound the documents {@code docs[from..to)}: each of its
-     * coordinates becomes the max of its old weight and theirs, re-quantized with ceiling rounding (a larger scale
-     * when a new weight exceeds the old maximum). The coordinate set stays the same, so every coordinate still bounds
-     * every document of the block; the new documents' other terms are not represented until the list is rebuilt.
-     * O(summary + nnz) per new document: one pass over its entries against a dense term -> position array.
+     * Appends block {@code b}'s summary raised to also bound the documents {@code docs[from..to)}; the coordinate set
+     * stays the same (the new documents' other terms are not represented until the list is rebuilt). The bound comes
+     * from each document's clustering features alone ({@link ForwardIndex}: its heaviest entries, heaviest first), so
+     * a document costs one cache line instead of its whole vector: a coordinate that is one of the document's
+     * features is raised to its weight (U8: exact; U16: the top byte's range), and every coordinate is raised to
+     * the document's floor, the weight of its last feature, which bounds all of its non-feature entries (0 when the
+     * document has no more non-zero entries than features). Then re-quantized with ceiling rounding (a larger scale
+     * when a weight exceeds the old maximum). So every coordinate still bounds every document of the block, looser
+     * than the exact maximum by at most the floor until the next rebuild; O(summary + features) per new document.
      */
     private void raiseSummary(BlockSummaries old, int b, int[] docs, int from, int to, View f) {
         int s0 = old.start[b];
         int n = old.start[b + 1] - s0;
         float[] w = floats = ArrayGrowth.scratch(floats, n);
         float oldScale = old.scale[b];
-        float max = 0f;
         for (int i = 0; i < n; i++) {
             w[i] = (old.codes[s0 + i] & 0xff) * oldScale;
         }
-        // mark the summary's coordinates in a dense position array, then one pass over each new document
         for (int i = 0; i < n; i++) {
             coordPos[old.terms[s0 + i]] = i;
         }
+        int stride = f.topStride;
+        float unit = f.featureUnit;
+        float floor = 0f;
         for (int d = from; d < to; d++) {
             int slot = docs[d];
             float sc = f.scale[slot];
-            for (int e = f.start[slot], end = f.start[slot + 1]; e < end; e++) {
-                int i = coordPos[f.terms[e]];
-                if (i >= 0) {
-                    float x = f.code(e) * sc;
-                    if (x > w[i]) {
-                        w[i] = x;
+            int base = slot * stride;
+            int lastCode8 = 0;
+            for (int i = base, end = base + stride; i < end; i++) {
+                int feat = f.topFeat[i];
+                if (feat < 0) {
+                    lastCode8 = 0; // every non-zero entry is a feature: nothing else to bound
+                    break;
+                }
+                lastCode8 = feat & 0xff;
+                int p = coordPos[feat >>> 8];
+                if (p >= 0) {
+                    float x = featureBound(lastCode8, unit, sc);
+                    if (x > w[p]) {
+                        w[p] = x;
                     }
                 }
+            }
+            if (lastCode8 > 0) {
+                floor = Math.max(floor, featureBound(lastCode8, unit, sc));
             }
         }
         for (int i = 0; i < n; i++) {
             coordPos[old.terms[s0 + i]] = -1;
         }
+        float max = 0f;
         for (int i = 0; i < n; i++) {
+            w[i] = Math.max(w[i], floor);
             max = Math.max(max, w[i]);
         }
         float scale = BlockSummaries.quantizationScale(max);
@@ -475,6 +515,14 @@ final class ListBuilder {
             outSummaries.add(old.terms[s0 + i], BlockSummaries.ceilCode(w[i], scale));
         }
         outSummaries.endBlock(scale);
+    }
+
+    /**
+     * An upper bound of the stored weight of a feature with top code byte {@code code8} in a document of scale
+     * {@code docScale}: exact for U8 ({@code unit} 1); for U16 the code lies in {@code [code8·256, code8·256 + 255]}.
+     */
+    private static float featureBound(int code8, float unit, float docScale) {
+        return (code8 * unit + (unit - 1f)) * docScale;
     }
 
     private void clearOut() {

@@ -10,7 +10,8 @@ package io.streamsparse.core.index;
  *
  * <p>Pruning: {@code minWeight} is the smallest weight a posting needs to be in this list (0: the list holds every
  * posting of the term). The tail holds slots appended since the blocked part was made, each with weight
- * {@code >= minWeight}. Dead postings stay until the list is re-blocked; readers skip them by visibility.
+ * {@code >= minWeight}. Dead postings stay until a re-blocking drops them (the writer counts them per term and asks
+ * for that at half of {@link #deadLimit}); readers skip them by visibility.
  *
  * <p>Threading: the blocked part is final and published with the list object; the tail is the inherited
  * {@link IntTail} (same object, see there). The counters below the line are writer-only.
@@ -33,8 +34,6 @@ final class PostingList extends IntTail {
     final int clusteredSize;
     /** Postings routed into the blocks by merges since the last full clustering. */
     final int churn;
-    /** Postings of dead documents still in the list (blocked part or tail), as counted by the writer. */
-    int dead;
 
     PostingList(int term, int[] docs, int[] blockStart, int[] centroid, BlockSummaries summaries, float minWeight,
                 int clusteredSize, int churn, IndexConfig config) {
@@ -66,9 +65,12 @@ final class PostingList extends IntTail {
         return new PostingList(term, NO_INTS, new int[] {0}, NO_INTS, BlockSummaries.NONE, minWeight, 0, 0, config);
     }
 
-    /** Writer: the tail or the dead postings passed this list's re-block threshold. */
-    boolean drifted() {
-        return writerCount() >= tailLimit || dead >= deadLimit;
+    /**
+     * The tail passed this list's re-block threshold (the writer also re-blocks a list whose dead postings passed
+     * {@link #deadLimit}; it counts those in a flat per-term array, so that a death touches no list object).
+     */
+    boolean tailFull() {
+        return writerCount() >= tailLimit;
     }
 
     int blocks() {

@@ -1,6 +1,6 @@
 package io.streamsparse.core.index;
 
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * Re-blocks drifted lists off the writer thread ({@link IndexConfig.ReblockMode#BACKGROUND}). The writer hands over
@@ -31,22 +31,31 @@ final class Reblocker implements AutoCloseable {
         final int[] tail;
         /** The writer's dead-posting count of {@link #list} at the hand-over. */
         final int deadAtHandOver;
+        /** Whether the merge should drop the postings dead at {@link #view} (see {@link ListBuilder#merge}). */
+        final boolean dropDead;
         final View view;
         PostingList merged;
+        /** Whether {@link #merged} holds no posting dead at {@link #view} (else it kept all of them). */
+        boolean droppedDead;
         RuntimeException failure;
 
-        Job(PostingList list, int tailCount, int[] tail, int deadAtHandOver, View view) {
+        Job(PostingList list, int tailCount, int[] tail, int deadAtHandOver, boolean dropDead, View view) {
             this.list = list;
             this.tailCount = tailCount;
             this.tail = tail;
             this.deadAtHandOver = deadAtHandOver;
+            this.dropDead = dropDead;
             this.view = view;
         }
     }
 
     private final ListBuilder builder;
-    private final ArrayBlockingQueue<Job> todo = new ArrayBlockingQueue<>(MAX_IN_FLIGHT);
-    private final ArrayBlockingQueue<Job> done = new ArrayBlockingQueue<>(MAX_IN_FLIGHT);
+    /**
+     * Linked queues: the writer polls {@link #done} after every operation, and a linked queue answers "empty" from an
+     * atomic count without taking its lock (an array queue locks on every poll, and contended with the builder).
+     */
+    private final LinkedBlockingQueue<Job> todo = new LinkedBlockingQueue<>(MAX_IN_FLIGHT);
+    private final LinkedBlockingQueue<Job> done = new LinkedBlockingQueue<>(MAX_IN_FLIGHT);
     private final Thread thread;
     private volatile boolean closed;
 
@@ -126,7 +135,8 @@ final class Reblocker implements AutoCloseable {
 
     private void run(Job job) {
         try {
-            job.merged = builder.merge(job.list, job.tailCount, job.tail, job.view);
+            job.merged = builder.merge(job.list, job.tailCount, job.tail, job.view, job.dropDead);
+            job.droppedDead = builder.lastMergeDroppedDead();
         } catch (RuntimeException e) {
             job.failure = e;
         }

@@ -165,7 +165,7 @@ public final class ShardReader implements ShardSearcher {
                 blocks += list.blocks();
                 summaryEntries += list.summaries.entries();
                 listBytes += list.approxBytes();
-                if (list.drifted()) {
+                if (list.tailFull()) {
                     drifted++;
                 }
             }

@@ -62,6 +62,9 @@ public final class ShardWriter implements AutoCloseable {
     /** Terms whose list has a job with the {@link #reblocker}: nobody else replaces those lists meanwhile. */
     private final boolean[] inFlight;
     private int inFlightCount;
+    /** Lists re-blocked and published since this writer was made (any mode), and the tail postings they folded in. */
+    private long reblockedLists;
+    private long reblockedTailPostings;
     /** Terms queued in {@link #pending}. */
     private final boolean[] pendingFlag;
     /**
@@ -69,10 +72,22 @@ public final class ShardWriter implements AutoCloseable {
      * touches the list objects of admitted postings only, not of all its terms.
      */
     private final float[] admitWeight;
-    /** FIFO of terms whose lists drifted past a re-block threshold: {@code pending[pendingHead .. pendingEnd)}. */
-    private int[] pending = new int[64];
+    /**
+     * Per term: postings of dead documents still in the current list (blocked part or tail) as the writer counts them,
+     * and the list's {@link PostingList#deadLimit} ({@link Integer#MAX_VALUE} without a list). Flat, like
+     * {@link #admitWeight}: a re-upsert's or delete's deaths touch no list object (at a million documents those are
+     * cache misses, one per posting of the old version).
+     */
+    private final int[] dead;
+    private final int[] deadLimit;
+    /**
+     * FIFO of terms whose lists drifted past a re-block threshold, a ring of {@code pendingSize} entries from
+     * {@code pendingHead}: each term is queued at most once ({@link #pendingFlag}), so the vocabulary bounds it and it
+     * never grows or shifts (a queue that compacted by copying cost O(queue) per drift once the builder lagged).
+     */
+    private final int[] pending;
     private int pendingHead;
-    private int pendingEnd;
+    private int pendingSize;
 
     public ShardWriter(IndexConfig config) {
         this(config, config == null || config.reblockMode() != IndexConfig.ReblockMode.BACKGROUND ? null
@@ -93,7 +108,11 @@ public final class ShardWriter implements AutoCloseable {
         this.reblocker = reblocker;
         this.inFlight = new boolean[config.vocabularySize()];
         this.pendingFlag = new boolean[config.vocabularySize()];
+        this.pending = new int[config.vocabularySize()];
         this.admitWeight = new float[config.vocabularySize()];
+        this.dead = new int[config.vocabularySize()];
+        this.deadLimit = new int[config.vocabularySize()];
+        Arrays.fill(deadLimit, Integer.MAX_VALUE);
         this.reader = new ShardReader(config, df);
         publish();
     }
@@ -141,8 +160,8 @@ public final class ShardWriter implements AutoCloseable {
         for (int t = 0; t < g.lists.length(); t++) {
             PostingList list = g.lists.getPlain(t);
             if (list != null) {
-                writer.admitWeight[t] = list.minWeight;
-                if (list.drifted()) {
+                writer.track(t, list, 0);
+                if (list.tailFull()) {
                     writer.markPending(t);
                 }
             }
@@ -225,10 +244,11 @@ public final class ShardWriter implements AutoCloseable {
             PostingList list = lists.getPlain(t);
             if (list == null) {
                 list = PostingList.empty(t, 0f, config);
+                track(t, list, 0);
                 lists.setRelease(t, list);
             }
             list.append(slot);
-            if (list.drifted()) {
+            if (list.tailFull()) {
                 markPending(t);
             }
         }
@@ -283,23 +303,35 @@ public final class ShardWriter implements AutoCloseable {
     private void kill(int slot, long stamp) {
         ForwardIndex f = forward;
         f.died[slot] = stamp;
-        AtomicReferenceArray<PostingList> lists = generation.lists;
         float scale = f.scale[slot];
         for (int e = f.start[slot], end = f.start[slot + 1]; e < end; e++) {
             int t = f.terms[e];
             df[t]--;
             float w = f.code(e) * scale;
-            if (w == 0f || w < admitWeight[t]) {
-                continue;
+            if (w == 0f || w < admitWeight[t] || deadLimit[t] == Integer.MAX_VALUE) {
+                continue; // not in the list (pruned, or no list)
             }
-            PostingList list = lists.getPlain(t);
-            if (list != null) {
-                list.dead++;
-                if (list.drifted()) {
-                    markPending(t);
-                }
+            if (++dead[t] >= deadLimit[t]) {
+                markPending(t);
             }
         }
+    }
+
+    /** Makes {@code list} the one the flat per-term mirrors describe, with {@code deadPostings} dead in it. */
+    private void track(int t, PostingList list, int deadPostings) {
+        admitWeight[t] = list.minWeight;
+        deadLimit[t] = list.deadLimit;
+        dead[t] = deadPostings;
+    }
+
+    /** Writer: the list of {@code t} passed a re-block threshold (tail length or dead postings). */
+    private boolean drifted(int t, PostingList list) {
+        return list.tailFull() || dead[t] >= deadLimit[t];
+    }
+
+    /** Writer: re-blocking should drop the dead postings of {@code t}'s list now (half its dead limit reached). */
+    private boolean shouldDropDead(int t) {
+        return 2L * dead[t] >= deadLimit[t];
     }
 
     private void publish() {
@@ -313,29 +345,21 @@ public final class ShardWriter implements AutoCloseable {
     private void markPending(int term) {
         if (!pendingFlag[term]) {
             pendingFlag[term] = true;
-            if (pendingEnd == pending.length) {
-                if (pendingHead > 0) {
-                    System.arraycopy(pending, pendingHead, pending, 0, pendingEnd - pendingHead);
-                    pendingEnd -= pendingHead;
-                    pendingHead = 0;
-                } else {
-                    pending = ArrayGrowth.grow(pending, pendingEnd + 1);
-                }
-            }
-            pending[pendingEnd++] = term;
+            int at = pendingHead + pendingSize++;
+            pending[at < pending.length ? at : at - pending.length] = term;
         }
     }
 
     /** The oldest pending term (removed from the queue), or -1. */
     private int nextPending() {
-        if (pendingHead == pendingEnd) {
+        if (pendingSize == 0) {
             return -1;
         }
-        int t = pending[pendingHead++];
+        int t = pending[pendingHead];
         pendingFlag[t] = false;
-        if (pendingHead == pendingEnd) {
+        pendingSize--;
+        if (++pendingHead == pending.length) {
             pendingHead = 0;
-            pendingEnd = 0;
         }
         return t;
     }
@@ -373,10 +397,13 @@ public final class ShardWriter implements AutoCloseable {
                 break;
             }
             PostingList list = lists.getPlain(t);
-            if (list != null && list.drifted()) {
-                PostingList merged = writerBuilder.merge(list, list.writerCount(), list.writerArray(), view);
-                admitWeight[t] = merged.minWeight;
+            if (list != null && drifted(t, list)) {
+                PostingList merged = writerBuilder.merge(list, list.writerCount(), list.writerArray(), view,
+                        shouldDropDead(t));
+                track(t, merged, writerBuilder.lastMergeDroppedDead() ? 0 : dead[t]);
                 lists.setRelease(t, merged);
+                reblockedLists++;
+                reblockedTailPostings += list.writerCount();
                 done++;
             }
         }
@@ -398,12 +425,13 @@ public final class ShardWriter implements AutoCloseable {
                 break;
             }
             PostingList list = lists.getPlain(t);
-            if (inFlight[t] || list == null || !list.drifted()) {
+            if (inFlight[t] || list == null || !drifted(t, list)) {
                 continue; // in flight: the install re-checks the drift
             }
             inFlight[t] = true;
             inFlightCount++;
-            reblocker.submit(new Reblocker.Job(list, list.writerCount(), list.writerArray(), list.dead, view));
+            reblocker.submit(new Reblocker.Job(list, list.writerCount(), list.writerArray(), dead[t],
+                    shouldDropDead(t), view));
         }
         return installed;
     }
@@ -433,12 +461,14 @@ public final class ShardWriter implements AutoCloseable {
         for (int i = job.tailCount, n = current.writerCount(); i < n; i++) {
             merged.append(tail[i]);
         }
-        // postings that died after the hand-over were live at the job's view, so they are in the merged list (or
-        // pruned from it: then this overcounts, which only re-blocks it sooner)
-        merged.dead = current.dead - job.deadAtHandOver;
-        admitWeight[t] = merged.minWeight;
+        // a dropping merge removed the postings dead at the hand-over; those that died after it were live at the
+        // job's view, so they are in the merged list (or pruned from it: then this overcounts, which only re-blocks
+        // it sooner). A keeping merge kept them all.
+        track(t, merged, job.droppedDead ? dead[t] - job.deadAtHandOver : dead[t]);
         lists.setRelease(t, merged);
-        if (merged.drifted()) {
+        reblockedLists++;
+        reblockedTailPostings += job.tailCount;
+        if (drifted(t, merged)) {
             markPending(t);
         }
         return true;
@@ -459,9 +489,19 @@ public final class ShardWriter implements AutoCloseable {
         }
     }
 
+    /** Lists re-blocked (merged or rebuilt) and published since this writer was made; compactions not counted. */
+    public long reblockedLists() {
+        return reblockedLists;
+    }
+
+    /** Tail postings folded into blocks by {@link #reblockedLists()} (postings appended while a job ran not counted). */
+    public long reblockedTailPostings() {
+        return reblockedTailPostings;
+    }
+
     /** Lists waiting for re-blocking (this thread's view), handed to the background thread or not. */
     public int pendingReblocks() {
-        return pendingEnd - pendingHead + inFlightCount;
+        return pendingSize + inFlightCount;
     }
 
     // ------------------------------------------------------------------------------------------------ compaction
@@ -506,6 +546,8 @@ public final class ShardWriter implements AutoCloseable {
         Generation g = new Generation(vocab);
         View all = new View(appliedOffset, liveDocs, f, g);
         Arrays.fill(admitWeight, 0f);
+        Arrays.fill(dead, 0);
+        Arrays.fill(deadLimit, Integer.MAX_VALUE);
         // postings with weight > 0 per term
         int[] count = new int[vocab + 1];
         for (int e = 0; e < f.size; e++) {
@@ -527,7 +569,7 @@ public final class ShardWriter implements AutoCloseable {
         generation = g;
         Arrays.fill(pendingFlag, false);
         pendingHead = 0;
-        pendingEnd = 0;
+        pendingSize = 0;
         Arrays.fill(inFlight, false);
         inFlightCount = 0;
         publish();
@@ -581,7 +623,7 @@ public final class ShardWriter implements AutoCloseable {
             int[] ts = Arrays.copyOfRange(slots, from, from + n);
             float[] tw = Arrays.copyOfRange(weights, from, from + n);
             PostingList list = builders.get().build(t, ts, tw, n, 0f, f);
-            admitWeight[t] = list.minWeight;
+            track(t, list, 0); // distinct terms per task: no two threads write one entry
             g.lists.set(t, list);
         });
     }
