@@ -49,6 +49,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       and an approximate top-10 row at default knobs with its recall@10 against the exact top-10.</li>
  *   <li><b>inference-free</b>: the same document vectors, queries by {@link InferenceFreeQueryEncoder} with the
  *       IDF of the indexed documents' df (the shard's exact counts); exact and approximate rows.</li>
+ *   <li><b>hybrid</b> ({@link HybridEvaluation}): lexical BM25 vectors in a second index, their rows, and the
+ *       model's ranking fused with the lexical one, exact and as served.</li>
  * </ul>
  * Encoded vectors are cached ({@link VectorCache}) under a key that hashes the model and tokenizer bytes, the
  * encoder settings, the document text mode and the corpus file, so reruns, subsets and resumed runs reuse them.
@@ -293,6 +295,7 @@ public final class EvaluateCommand {
         log.printf(Locale.ROOT, "indexed %d document vectors (%.1f non-zeros each) in %.1fs%n", docVectors.length,
                 nnzDoc, indexSeconds);
 
+        SparseVector[] modelQueries = null;
         if (o.systems().contains(EvaluateOptions.Retriever.MODEL)) {
             SparseVector[] queryVectors;
             if (queryFile != null) {
@@ -312,6 +315,11 @@ public final class EvaluateCommand {
             String base = o.needsModel() ? modelName : "model";
             sparseRows(withSources(base, docSource, querySource), set, retrieval, queryVectors, nnzDoc,
                     indexSeconds, o, rows, log);
+            modelQueries = queryVectors;
+        }
+        if (o.systems().contains(EvaluateOptions.Retriever.HYBRID)) {
+            HybridEvaluation.run(o, set, docTexts, queryTexts, retrieval, modelQueries, docConfig, queryConfig, rows,
+                    notes, log);
         }
         if (o.systems().contains(EvaluateOptions.Retriever.INFERENCE_FREE)) {
             DocumentFrequencies df = new DocumentFrequencies() {

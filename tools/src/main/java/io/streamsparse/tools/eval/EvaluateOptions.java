@@ -1,7 +1,9 @@
 package io.streamsparse.tools.eval;
 
 import io.streamsparse.core.index.IndexConfig;
+import io.streamsparse.core.search.RankFusion;
 import io.streamsparse.core.search.SearchKnobs;
+import io.streamsparse.encoder.Bm25Parameters;
 import io.streamsparse.tools.debian.DebianCorpusBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,12 +39,16 @@ import java.util.Set;
  *                     to rank with instead of encoding the documents, or null
  * @param queryVectors a {@link io.streamsparse.core.vector.VectorsFile} of model query vectors keyed by query id
  *                     to rank with instead of encoding the queries, or null
+ * @param fusions      the hybrid system's fusion settings, one pair of rows each
+ * @param fusionDepth  results taken from each side of the hybrid system before fusing
+ * @param bm25         the hybrid system's lexical document weighting
  * @param help         print the usage and stop
  */
 record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, List<Retriever> systems,
         List<LuceneBm25.AnalyzerKind> analyzers, String model, String tokenizer, EvalSet.DocText docText,
         Path cacheDir, int threads, int intraOp, int batch, int limitDocs, int limitQueries, long seed,
-        SearchKnobs knobs, IndexConfig index, Path docVectors, Path queryVectors, boolean help) {
+        SearchKnobs knobs, IndexConfig index, Path docVectors, Path queryVectors, List<RankFusion.Settings> fusions,
+        int fusionDepth, Bm25Parameters bm25, boolean help) {
 
     /** The systems the command can evaluate. */
     enum Retriever {
@@ -51,7 +57,9 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
         /** Documents and queries through the model; exact and approximate rows. */
         MODEL("model"),
         /** Documents through the model, queries inference-free (IDF of the indexed documents); both rows. */
-        INFERENCE_FREE("inference-free");
+        INFERENCE_FREE("inference-free"),
+        /** Model (learned) and lexical BM25 vectors in two indexes, rankings fused; needs the model system. */
+        HYBRID("hybrid");
 
         final String optionName;
 
@@ -65,7 +73,8 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
                     return s;
                 }
             }
-            throw new IllegalArgumentException("unknown system '" + name + "' (bm25, model, inference-free)");
+            throw new IllegalArgumentException("unknown system '" + name + "' (bm25, model, inference-free, "
+                    + "hybrid)");
         }
     }
 
@@ -91,8 +100,9 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
                                     apt-get update when it holds no Translation-en file)
               --split-dir DIR       the split for building the corpus (default data/debian-split)
               --split test|val      queries evaluated (default test; tune on val, never on test)
-              --systems LIST        of bm25, model, inference-free (default bm25,model,inference-free; the model
-                                    systems are skipped with a note when no model is bundled and none is given)
+              --systems LIST        of bm25, model, inference-free, hybrid (default bm25,model,inference-free; the
+                                    model systems are skipped with a note when no model is bundled and none is
+                                    given; hybrid needs model: it fuses the model's ranking with a lexical one)
               --analyzers LIST      BM25 analyzers: standard, english (default standard,english)
               --model PATH          ONNX sparse model to evaluate instead of the bundled one (needs --tokenizer)
               --tokenizer PATH      its tokenizer.json
@@ -120,11 +130,18 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
                                     record and every record must name a query of queries.jsonl. Inference-free
                                     queries are still computed here (tokenizer + df of the indexed documents). With
                                     both files the ONNX model is not opened (the tokenizer is, for inference-free)
+              --fusion LIST         hybrid: fusion methods, of linear, rrf (default linear,rrf)
+              --fusion-weights LIST hybrid: the lexical ranking's shares in [0, 1], one row pair per method and
+                                    weight (default 0.2, RankFusion's default; sweep on val only)
+              --rrf-k N             hybrid: RRF's rank offset (default 10)
+              --fusion-depth N      hybrid: results taken from each side before fusing (default 100)
+              --bm25-avgdl F        hybrid: the lexical vectors' constant average length in tokens (default 83)
             """;
 
     private static final Set<String> NAMES = Set.of("corpus", "lists-dir", "split-dir", "split", "systems",
             "analyzers", "model", "tokenizer", "doc-text", "cache", "threads", "intra-op", "batch", "limit-docs",
-            "limit-queries", "seed", "query-cut", "heap-factor", "prune-lambda", "doc-vectors", "query-vectors");
+            "limit-queries", "seed", "query-cut", "heap-factor", "prune-lambda", "doc-vectors", "query-vectors",
+            "fusion", "fusion-weights", "rrf-k", "fusion-depth", "bm25-avgdl");
 
     EvaluateOptions {
         systems = List.copyOf(systems);
@@ -143,6 +160,14 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
         if (docVectors != null && !systems.contains(Retriever.MODEL) && !systems.contains(Retriever.INFERENCE_FREE)) {
             throw new IllegalArgumentException("--doc-vectors " + docVectors + " needs the model or inference-free "
                     + "system, but --systems is " + names(systems));
+        }
+        fusions = List.copyOf(fusions);
+        if (systems.contains(Retriever.HYBRID) && !systems.contains(Retriever.MODEL)) {
+            throw new IllegalArgumentException("the hybrid system fuses the model's ranking: --systems needs model "
+                    + "too, but is " + names(systems));
+        }
+        if (fusionDepth < 1) {
+            throw new IllegalArgumentException("--fusion-depth must be >= 1, was " + fusionDepth);
         }
         if (queryVectors != null && !systems.contains(Retriever.MODEL)) {
             throw new IllegalArgumentException("--query-vectors " + queryVectors + " needs the model system, but "
@@ -173,7 +198,7 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
 
     /** True when the tokenizer is read: for the model, or for the inference-free queries. */
     boolean needsTokenizer() {
-        return needsModel() || systems.contains(Retriever.INFERENCE_FREE);
+        return needsModel() || systems.contains(Retriever.INFERENCE_FREE) || systems.contains(Retriever.HYBRID);
     }
 
     private static String names(List<Retriever> systems) {
@@ -240,7 +265,40 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
                 (int) number(v, "limit-docs", 0), (int) number(v, "limit-queries", 0), number(v, "seed", 42),
                 knobs(v), v.containsKey("prune-lambda")
                         ? IndexConfig.defaults().withPruneLambda((int) number(v, "prune-lambda", 0))
-                        : IndexConfig.defaults(), path(v, "doc-vectors"), path(v, "query-vectors"), help);
+                        : IndexConfig.defaults(), path(v, "doc-vectors"), path(v, "query-vectors"), fusions(v),
+                (int) number(v, "fusion-depth", EvaluateCommand.DEPTH),
+                new Bm25Parameters(Bm25Parameters.DEFAULTS.k1(), Bm25Parameters.DEFAULTS.b(),
+                        decimal(v, "bm25-avgdl", Bm25Parameters.DEFAULTS.avgdl())), help);
+    }
+
+    /** Every method of {@code --fusion} with every weight of {@code --fusion-weights}, methods first. */
+    private static List<RankFusion.Settings> fusions(Map<String, String> v) {
+        RankFusion.Settings base = RankFusion.Settings.DEFAULT.withRrfK((int) number(v, "rrf-k", 10));
+        List<RankFusion.Settings> out = new ArrayList<>();
+        for (String method : list(v.getOrDefault("fusion", "linear,rrf"), "--fusion")) {
+            RankFusion.Method m = RankFusion.Method.parse(method);
+            if (m == RankFusion.Method.NONE) {
+                throw new IllegalArgumentException("--fusion none is the model row itself; name linear or rrf");
+            }
+            for (String w : list(v.getOrDefault("fusion-weights",
+                    Float.toString(RankFusion.Settings.DEFAULT.lexicalWeight())), "--fusion-weights")) {
+                out.add(base.withMethod(m).withLexicalWeight(decimal(w, "fusion-weights")));
+            }
+        }
+        return out;
+    }
+
+    private static float decimal(Map<String, String> v, String name, float fallback) {
+        String raw = v.get(name);
+        return raw == null ? fallback : decimal(raw, name);
+    }
+
+    private static float decimal(String raw, String name) {
+        try {
+            return Float.parseFloat(raw);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a number, got " + raw);
+        }
     }
 
     /** True when {@code --systems} was left at its default (so missing models skip instead of failing). */

@@ -4,7 +4,6 @@ import io.streamsparse.core.index.IndexConfig;
 import io.streamsparse.core.index.ShardIndex;
 import io.streamsparse.core.search.Hit;
 import io.streamsparse.core.search.SearchRequest;
-import io.streamsparse.core.search.SearchResult;
 import io.streamsparse.core.vector.EncodedDocument;
 import io.streamsparse.core.vector.SparseVector;
 import java.util.HashMap;
@@ -57,8 +56,16 @@ final class SparseRetrieval {
 
     /** Runs {@code request}; writes the hits' document numbers into {@code out} and returns how many. */
     int search(SearchRequest request, int[] out) {
-        SearchResult result = index.search(request);
-        List<Hit> hits = result.hits();
+        return numbers(index.search(request).hits(), out);
+    }
+
+    /** The hits of {@code request}, score descending. */
+    List<Hit> hits(SearchRequest request) {
+        return index.search(request).hits();
+    }
+
+    /** Writes the document numbers of {@code hits} into {@code out} and returns how many. */
+    int numbers(List<Hit> hits, int[] out) {
         for (int i = 0; i < hits.size(); i++) {
             out[i] = numberOf.get(hits.get(i).docId());
         }
