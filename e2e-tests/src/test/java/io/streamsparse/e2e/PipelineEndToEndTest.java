@@ -40,8 +40,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The whole pipeline on a real broker: producer → documents → encoder-service (real ONNX model) → sparse-vectors →
  * two index-service shards (shard 0 with two replicas) → query-service over HTTP. Documents are short texts written
- * for this test, through a Kafka producer and through the query service's HTTP ingest. The last tests stop instances: a replica under load (no request may fail), then shard 1's only
- * instance (the answer must say it is partial and name shard 1).
+ * for this test, through a Kafka producer and through the query service's HTTP ingest. The search page is
+ * loaded in headless Chromium. The last tests stop instances: a replica under load (no request may fail), then
+ * shard 1's only instance (the answer must say it is partial and name shard 1, and the page must show it).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndTest {
@@ -193,10 +194,60 @@ class PipelineEndToEndTest {
         JsonNode hit = search("alpha-beta pruning chess moves", 1).path("hits").get(0);
         assertThat(hit.path("title").asString()).isEqualTo("Chess engine");
         assertThat(hit.path("snippet").asString()).startsWith("The chess engine searches moves");
+
+        // explained: the shared terms add up to the score, and the query's own tokens are marked in its vector
+        HttpResponse<String> explained = HTTP.send(HttpRequest.newBuilder(queryService.resolve(
+                "/v1/search?q=alpha-beta+pruning+chess+moves&k=1&explain=true")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode answer = JSON.readTree(explained.body());
+        JsonNode why = answer.path("hits").get(0).path("explanation");
+        assertThat(why.size()).isPositive();
+        double sum = 0;
+        List<String> shared = new ArrayList<>();
+        for (JsonNode t : why) {
+            sum += t.path("contribution").asDouble();
+            shared.add(t.path("token").asString());
+        }
+        assertThat(sum).isCloseTo(answer.path("hits").get(0).path("score").asDouble(), org.assertj.core.data.Offset
+                .offset(1e-3 * Math.max(1, sum)));
+        assertThat(shared).contains("chess");
+        List<String> ownTokens = new ArrayList<>();
+        answer.path("queryExpansion").forEach(t -> {
+            if (t.path("inQuery").asBoolean()) {
+                ownTokens.add(t.path("token").asString());
+            }
+        });
+        assertThat(ownTokens).contains("chess");
+        assertThat(answer.path("queryExpansion").size()).isEqualTo(answer.path("queryTerms").asInt());
+    }
+
+    /**
+     * The search page in a real browser (headless Chromium): the query in the URL runs on load in exact mode with
+     * k = 3; the first hit is the telescope document with the terms that explain it, the query vector is shown,
+     * every shard reports its time and no partial warning shows.
+     */
+    @Test
+    @Order(2)
+    void theSearchPageShowsHitsAndWhyTheyMatch() throws Exception {
+        HeadlessChromium browser = HeadlessChromium.installed();
+        String dom = browser.dumpDom(queryService.resolve("/?q=telescope+mirror+for+astronomy&k=3&mode=exact"));
+        assertThat(dom).containsPattern("<div id=\"meta\" class=\"meta\">[123] hits in [0-9.]+ ms · \\d+ query terms"
+                + " · 2 shards · exact</div>");
+        assertThat(dom).containsPattern("shard time: shard [01] [0-9.]+ ms · shard [01] [0-9.]+ ms");
+        assertThat(dom).contains("<div id=\"partial\" class=\"partial\" role=\"alert\" hidden=\"\"></div>");
+        assertThat(dom).containsPattern("<div id=\"expansion\" class=\"expansion\">.*"
+                + "<span class=\"term\" title=\"a token of the query\">telescope [0-9.]+</span>");
+        String firstHit = dom.substring(dom.indexOf("<div class=\"hit\">"));
+        int next = firstHit.indexOf("<div class=\"hit\">", 1);
+        firstHit = next < 0 ? firstHit : firstHit.substring(0, next);
+        assertThat(firstHit).contains("<span class=\"title\">Backyard telescope</span>");
+        assertThat(firstHit).containsPattern("<summary>why: \\d+ shared terms?</summary>");
+        assertThat(firstHit).containsPattern("<tr class=\"match\"><td class=\"token\">telescope</td>"
+                + "<td>[0-9.]+</td><td>[0-9.]+</td><td>[0-9.]+</td></tr>");
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void anUpdatedDocumentReturnsItsNewContent() throws Exception {
         send("violin", "Cello lessons", "Cello lessons for beginners: holding the bow, posture on the chair, and"
                 + " playing scales and etudes on the low C string of the cello.");
@@ -210,7 +261,7 @@ class PipelineEndToEndTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aDeletedDocumentDisappears() throws Exception {
         assertThat(ids(search("knitting wool sweater yarn needles", 10))).contains("knitting");
         producer.send(new ProducerRecord<>(KafkaBroker.DOCUMENTS, "knitting", null));
@@ -348,5 +399,15 @@ class PipelineEndToEndTest {
         HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(queryService.resolve(
                 "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).containsPattern("streamsparse_query_partial_results_total\\{[^}]*reason=\"no-replica\"");
+    }
+
+    /** The page, with shard 1 still down (previous test): a visible warning names the missing shard and why. */
+    @Test
+    @Order(8)
+    void theSearchPageWarnsOfAPartialAnswer() throws Exception {
+        HeadlessChromium browser = HeadlessChromium.installed();
+        String dom = browser.dumpDom(queryService.resolve("/?q=telescope+mirror+for+astronomy"));
+        assertThat(dom).contains("<div id=\"partial\" class=\"partial\" role=\"alert\">Partial answer: 1 of 2"
+                + " shards did not answer (shard 1: no-replica).");
     }
 }

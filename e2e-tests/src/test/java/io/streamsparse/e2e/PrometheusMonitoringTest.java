@@ -27,7 +27,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -53,12 +52,9 @@ class PrometheusMonitoringTest {
 
     @BeforeAll
     static void startPipelineAndPrometheus() throws Exception {
-        boolean installed = PrometheusServer.find("prometheus") != null && PrometheusServer.find("promtool") != null;
-        if (!installed && "true".equals(System.getenv("CI"))) {
-            throw new IllegalStateException("CI=true but prometheus/promtool are not on the PATH: .ci/run installs"
-                    + " Debian's prometheus package");
-        }
-        Assumptions.assumeTrue(installed, "prometheus and promtool are not installed (apt-get install prometheus)");
+        String why = "prometheus and promtool are not installed (apt-get install prometheus; .ci/run installs it)";
+        Executables.required(why, "prometheus");
+        Executables.required(why, "promtool");
 
         broker = KafkaBroker.start();
         broker.createTopics(2);

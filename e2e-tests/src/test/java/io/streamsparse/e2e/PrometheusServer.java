@@ -1,6 +1,5 @@
 package io.streamsparse.e2e;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -39,17 +38,6 @@ final class PrometheusServer implements AutoCloseable {
         this.base = base;
     }
 
-    /** The executable on the PATH, or null. */
-    static Path find(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
     /**
      * Copies the repository's config and rules into {@code dir}, writes {@code dir/targets/<job>.json} from
      * {@code targets} (job name to host:port list), and starts Prometheus on a free loopback port.
@@ -69,7 +57,7 @@ final class PrometheusServer implements AutoCloseable {
             port = socket.getLocalPort();
         }
         Path log = dir.resolve("prometheus.log");
-        Process process = new ProcessBuilder(find("prometheus").toString(),
+        Process process = new ProcessBuilder(Executables.onPath("prometheus").toString(),
                 "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port)
@@ -119,7 +107,7 @@ final class PrometheusServer implements AutoCloseable {
 
     /** Runs {@code promtool ARGS...}; returns its exit status and output. */
     static Map.Entry<Integer, String> promtool(String... args) throws IOException, InterruptedException {
-        Path promtool = find("promtool");
+        Path promtool = Executables.onPath("promtool");
         if (promtool == null) {
             return Map.entry(-1, "promtool is not on the PATH");
         }

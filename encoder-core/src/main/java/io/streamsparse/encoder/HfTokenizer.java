@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -38,17 +39,18 @@ final class HfTokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final int maxLength;
     private final int prefixChars;
-    private final int vocabularySize;
+    /** Token text by id ("" for an id the tokenizer.json leaves unnamed). */
+    private final String[] tokens;
     private final boolean[] special;
     private final int[] specialIds;
     private final long padId;
 
-    private HfTokenizer(HuggingFaceTokenizer tokenizer, int maxLength, int vocabularySize, boolean[] special,
+    private HfTokenizer(HuggingFaceTokenizer tokenizer, int maxLength, String[] tokens, boolean[] special,
             long padId) {
         this.tokenizer = tokenizer;
         this.maxLength = maxLength;
         this.prefixChars = (int) Math.min(Integer.MAX_VALUE - 1, (long) maxLength * PREFIX_CHARS_PER_TOKEN);
-        this.vocabularySize = vocabularySize;
+        this.tokens = tokens;
         this.special = special;
         this.padId = padId;
         int n = 0;
@@ -75,27 +77,12 @@ final class HfTokenizer implements AutoCloseable {
         } catch (JsonParseException e) {
             throw new IllegalArgumentException("tokenizer.json is not valid JSON: " + e.getMessage(), e);
         }
-        int maxId = -1;
-        JsonObject model = root.has("model") && root.get("model").isJsonObject() ? root.getAsJsonObject("model") : null;
-        if (model != null && model.has("vocab")) {
-            JsonElement vocab = model.get("vocab");
-            if (vocab.isJsonObject()) {              // WordPiece, BPE: token -> id
-                for (Map.Entry<String, JsonElement> e : vocab.getAsJsonObject().entrySet()) {
-                    maxId = Math.max(maxId, e.getValue().getAsInt());
-                }
-            } else if (vocab.isJsonArray()) {        // Unigram: [token, score] pairs, id = position
-                maxId = Math.max(maxId, vocab.getAsJsonArray().size() - 1);
-            }
-        }
-        JsonArray added = root.has("added_tokens") && root.get("added_tokens").isJsonArray()
-                ? root.getAsJsonArray("added_tokens") : new JsonArray();
-        for (JsonElement e : added) {
-            maxId = Math.max(maxId, e.getAsJsonObject().get("id").getAsInt());
-        }
-        if (maxId < 0) {
+        String[] tokens = tokenTexts(root);
+        if (tokens.length == 0) {
             throw new IllegalArgumentException("tokenizer.json has no vocabulary (model.vocab / added_tokens)");
         }
-        boolean[] special = new boolean[maxId + 1];
+        JsonArray added = addedTokens(root);
+        boolean[] special = new boolean[tokens.length];
         long padId = -1;
         for (JsonElement e : added) {
             JsonObject t = e.getAsJsonObject();
@@ -139,7 +126,49 @@ final class HfTokenizer implements AutoCloseable {
                 special[(int) ids[i]] = true;
             }
         }
-        return new HfTokenizer(tokenizer, maxLength, maxId + 1, special, Math.max(padId, 0));
+        return new HfTokenizer(tokenizer, maxLength, tokens, special, Math.max(padId, 0));
+    }
+
+    /**
+     * Token texts by id: {@code model.vocab} (token → id for WordPiece and BPE; [token, score] pairs by position for
+     * Unigram) and {@code added_tokens} (which win for an id named twice). Length: one more than the largest id.
+     */
+    private static String[] tokenTexts(JsonObject root) {
+        Map<Integer, String> byId = new HashMap<>();
+        JsonObject model = root.has("model") && root.get("model").isJsonObject() ? root.getAsJsonObject("model") : null;
+        if (model != null && model.has("vocab")) {
+            JsonElement vocab = model.get("vocab");
+            if (vocab.isJsonObject()) {
+                for (Map.Entry<String, JsonElement> e : vocab.getAsJsonObject().entrySet()) {
+                    byId.put(e.getValue().getAsInt(), e.getKey());
+                }
+            } else if (vocab.isJsonArray()) {
+                JsonArray pairs = vocab.getAsJsonArray();
+                for (int id = 0; id < pairs.size(); id++) {
+                    JsonElement pair = pairs.get(id);
+                    byId.put(id, pair.isJsonArray() && !pair.getAsJsonArray().isEmpty()
+                            ? pair.getAsJsonArray().get(0).getAsString() : "");
+                }
+            }
+        }
+        for (JsonElement e : addedTokens(root)) {
+            JsonObject t = e.getAsJsonObject();
+            byId.put(t.get("id").getAsInt(), t.has("content") ? t.get("content").getAsString() : "");
+        }
+        int maxId = byId.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1);
+        String[] tokens = new String[maxId + 1];
+        Arrays.fill(tokens, "");
+        byId.forEach((id, text) -> {
+            if (id >= 0) {
+                tokens[id] = text;
+            }
+        });
+        return tokens;
+    }
+
+    private static JsonArray addedTokens(JsonObject root) {
+        return root.has("added_tokens") && root.get("added_tokens").isJsonArray()
+                ? root.getAsJsonArray("added_tokens") : new JsonArray();
     }
 
     /**
@@ -199,7 +228,12 @@ final class HfTokenizer implements AutoCloseable {
 
     /** One more than the largest id of the vocabulary (model vocab and added tokens). */
     int vocabularySize() {
-        return vocabularySize;
+        return tokens.length;
+    }
+
+    /** The vocabulary's text of {@code id} ({@code ##ing}, {@code [CLS]}); null outside the vocabulary. */
+    String token(int id) {
+        return id >= 0 && id < tokens.length ? tokens[id] : null;
     }
 
     @Override
@@ -209,7 +243,7 @@ final class HfTokenizer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "HfTokenizer{vocabulary=" + vocabularySize + ", maxLength=" + maxLength + ", specials="
+        return "HfTokenizer{vocabulary=" + tokens.length + ", maxLength=" + maxLength + ", specials="
                 + Arrays.toString(specialIds) + ", pad=" + padId + "}";
     }
 }

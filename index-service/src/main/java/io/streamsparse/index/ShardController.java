@@ -67,11 +67,16 @@ public class ShardController implements ShardApi {
         SearchRequest request = toRequest(body);
         return admission.call(() -> {
             long start = System.nanoTime();
-            SearchResult result = index.search(request);
+            List<SparseVector> hitVectors = body.explained() ? new ArrayList<>() : null;
+            SearchResult result = index.search(request, hitVectors);
+            List<Hit> hits = new ArrayList<>(result.hits().size());
+            for (int i = 0; i < result.hits().size(); i++) {
+                var h = result.hits().get(i);
+                hits.add(new Hit(h.docId(), finite(h.score()), h.title(), h.snippet(), shard,
+                        hitVectors == null ? null : Explanations.of(request.query(), hitVectors.get(i))));
+            }
             long micros = (System.nanoTime() - start) / 1_000;
             recallEstimator.offer(request, result, index::search);
-            List<Hit> hits = new ArrayList<>(result.hits().size());
-            result.hits().forEach(h -> hits.add(new Hit(h.docId(), finite(h.score()), h.title(), h.snippet(), shard)));
             return new ShardSearchResponse(shard, result.appliedOffset(), result.scoredDocs(), micros, hits);
         });
     }

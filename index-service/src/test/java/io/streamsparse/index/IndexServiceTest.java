@@ -1,6 +1,7 @@
 package io.streamsparse.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.streamsparse.core.vector.EncodedDocument;
@@ -116,6 +117,22 @@ class IndexServiceTest {
         JsonNode hits = search(0, "{\"terms\":[42],\"weights\":[1.0],\"k\":3}").path("hits");
         assertThat(hits.get(0).path("id").asString()).isEqualTo("doc-42");
         assertThat(hits.get(0).path("title").asString()).isEqualTo("title doc-42");
+        assertThat(hits.get(0).has("explanation")).as("only when asked").isFalse();
+
+        // explained: the shared terms with both weights (stored: quantized to 1/255 of the largest), largest first
+        JsonNode explained = search(0, "{\"terms\":[42,1000,1001],\"weights\":[1.5,0.5,0.25],\"k\":1,"
+                + "\"explain\":true}").path("hits").get(0);
+        assertThat(explained.path("id").asString()).isEqualTo("doc-42");
+        JsonNode terms = explained.path("explanation");
+        assertThat(terms).hasSize(2);
+        assertThat(terms.get(0).path("term").asInt()).isEqualTo(42);
+        assertThat(terms.get(0).path("queryWeight").floatValue()).isEqualTo(1.5f);
+        assertThat(terms.get(0).path("documentWeight").floatValue()).isCloseTo(2f, within(2f / 255));
+        assertThat(terms.get(0).path("contribution").floatValue()).isCloseTo(3f, within(3f / 255));
+        assertThat(terms.get(1).path("term").asInt()).isEqualTo(1000);
+        assertThat(terms.get(1).path("documentWeight").floatValue()).isCloseTo(1f, within(2f / 255));
+        assertThat(terms.get(0).path("contribution").floatValue() + terms.get(1).path("contribution").floatValue())
+                .isCloseTo(explained.path("score").floatValue(), within(1e-4f));
 
         // filter: term 1000 + 3 is shared by docs with i % 7 == 3; only even ids live on shard 0
         JsonNode filtered = search(0, "{\"terms\":[1003],\"weights\":[1.0],\"k\":100,\"filter\":\"mod7:3\"}");

@@ -7,6 +7,7 @@ import io.streamsparse.encoder.EncoderConfig;
 import io.streamsparse.encoder.Encoders;
 import io.streamsparse.encoder.InferenceFreeQueryEncoder;
 import io.streamsparse.encoder.SparseEncoder;
+import io.streamsparse.encoder.TokenVocabulary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -128,6 +129,13 @@ public class QueryServiceApplication {
     ShardFanout shardFanout(ShardDirectory directory, Function<URI, ShardApi> shardClients, QueryProperties p,
             ExecutorService shardCallers, ScheduledThreadPoolExecutor shardTimer, MeterRegistry registry) {
         return new ShardFanout(directory, shardClients, p, shardCallers, shardTimer, new PartialResults(registry));
+    }
+
+    /** Token texts of term ids for explanations: the query model's tokenizer vocabulary. */
+    @Bean(destroyMethod = "close")
+    TokenVocabulary tokenVocabulary(QueryProperties p) {
+        return TokenVocabulary.load(EncoderConfig.queryDefaults().withModel(p.modelPath(), p.tokenizerPath())
+                .withMaxLength(p.maxQueryLength()));
     }
 
     /** Queries go through the ONNX model, or inference-free: tokens weighted by the live corpus' IDF. */

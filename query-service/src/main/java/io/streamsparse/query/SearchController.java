@@ -1,5 +1,6 @@
 package io.streamsparse.query;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -8,6 +9,7 @@ import io.streamsparse.api.shard.Hit;
 import io.streamsparse.api.shard.ShardSearchRequest;
 import io.streamsparse.core.vector.SparseVector;
 import io.streamsparse.encoder.SparseEncoder;
+import io.streamsparse.encoder.TokenVocabulary;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -34,24 +36,29 @@ public class SearchController {
 
     /**
      * The answer. {@code shards} counts every shard that exists; each one without an answer is in
-     * {@code failedShards} with its reason, and then {@code partial} is true.
+     * {@code failedShards} with its reason, and then {@code partial} is true. With {@code explain=true} each hit
+     * carries its {@code explanation} (shared terms, weights, contributions) and {@code queryExpansion} lists the
+     * query vector's terms; both are absent otherwise.
      */
     public record SearchResponse(String query, int k, String mode, int queryTerms, long tookMicros, int shards,
             List<ReplicaRace.ShardFailure> failedShards, boolean partial, int scoredDocs,
-            List<ShardFanout.ShardTiming> shardTimings, List<Hit> hits) {
+            List<ShardFanout.ShardTiming> shardTimings, List<Hit> hits,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<QueryTerm> queryExpansion) {
     }
 
-    private static final Set<String> PARAMETERS = Set.of("q", "k", "filter", "mode");
+    private static final Set<String> PARAMETERS = Set.of("q", "k", "filter", "mode", "explain");
 
     private final SparseEncoder queryEncoder;
+    private final Explainer explainer;
     private final ShardFanout fanout;
     private final QueryProperties properties;
     private final AdmissionGate admission;
     private final Timer latency;
 
-    public SearchController(SparseEncoder queryEncoder, ShardFanout fanout, QueryProperties properties,
-            MeterRegistry registry) {
+    public SearchController(SparseEncoder queryEncoder, TokenVocabulary vocabulary, ShardFanout fanout,
+            QueryProperties properties, MeterRegistry registry) {
         this.queryEncoder = queryEncoder;
+        this.explainer = new Explainer(vocabulary);
         this.fanout = fanout;
         this.properties = properties;
         this.admission = new AdmissionGate(properties.maxConcurrentSearches(), properties.admissionWait());
@@ -73,6 +80,9 @@ public class SearchController {
             + "(source:a OR source:b)", schema = @Schema(type = "string"))
     @Parameter(in = ParameterIn.QUERY, name = "mode", description = "approximate (default) or exact",
             schema = @Schema(type = "string", allowableValues = {"approximate", "exact"}))
+    @Parameter(in = ParameterIn.QUERY, name = "explain", description = "true: each hit lists the terms it shares "
+            + "with the query (token, query weight, document weight, contribution) and queryExpansion lists the "
+            + "query vector's terms", schema = @Schema(type = "boolean", defaultValue = "false"))
     public SearchResponse search(@Parameter(hidden = true) HttpServletRequest http) {
         Map<String, String[]> params;
         try {
@@ -84,7 +94,7 @@ public class SearchController {
         for (Map.Entry<String, String[]> p : params.entrySet()) {
             if (!PARAMETERS.contains(p.getKey())) {
                 throw new IllegalArgumentException("unknown parameter '" + p.getKey() + "'; accepted: q, k, filter,"
-                        + " mode");
+                        + " mode, explain");
             }
             if (p.getValue().length > 1) {
                 throw new IllegalArgumentException("parameter '" + p.getKey() + "' is given " + p.getValue().length
@@ -102,17 +112,20 @@ public class SearchController {
         int k = parseK(http.getParameter("k"));
         String mode = parseMode(http.getParameter("mode"));
         String filter = http.getParameter("filter");
+        boolean explain = parseExplain(http.getParameter("explain"));
         return admission.call(() -> {
             long start = System.nanoTime();
             SparseVector vector = queryEncoder.encode(q);
             ShardSearchRequest request = new ShardSearchRequest(vector.termIds(), vector.weights(), k,
-                    filter == null || filter.isBlank() ? null : filter, mode, null, null);
+                    filter == null || filter.isBlank() ? null : filter, mode, null, null, explain ? true : null);
             ShardFanout.Outcome outcome = fanout.search(request);
+            List<Hit> hits = explain ? explainer.nameTerms(outcome.hits()) : outcome.hits();
+            List<QueryTerm> expansion = explain ? explainer.queryTerms(q, vector) : null;
             long nanos = System.nanoTime() - start;
             latency.record(nanos, TimeUnit.NANOSECONDS);
             return new SearchResponse(q, k, mode, vector.nnz(), nanos / 1_000, outcome.shardsTotal(),
-                    outcome.failedShards(), outcome.partial(), outcome.scoredDocs(), outcome.timings(),
-                    outcome.hits());
+                    outcome.failedShards(), outcome.partial(), outcome.scoredDocs(), outcome.timings(), hits,
+                    expansion);
         });
     }
 
@@ -131,6 +144,18 @@ public class SearchController {
                     + (k.length() > 20 ? k.substring(0, 20) + "…" : k) + "'");
         }
         return value;
+    }
+
+    private static boolean parseExplain(String explain) {
+        if (explain == null || explain.isBlank()) {
+            return false;
+        }
+        return switch (explain.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("explain must be 'true' or 'false', was '"
+                    + (explain.length() > 20 ? explain.substring(0, 20) + "…" : explain) + "'");
+        };
     }
 
     private static String parseMode(String mode) {

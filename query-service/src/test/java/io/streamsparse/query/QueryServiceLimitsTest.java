@@ -58,6 +58,7 @@ class QueryServiceLimitsTest {
         assertProblem(get("/v1/search?q=x&k=5000"), 400, "k must be an integer in [1, 100], was '5000'");
         assertProblem(get("/v1/search?q=x&k=ten"), 400, "k must be an integer in [1, 100], was 'ten'");
         assertProblem(get("/v1/search?q=x&mode=fast"), 400, "mode must be 'approximate' or 'exact'");
+        assertProblem(get("/v1/search?q=x&explain=maybe"), 400, "explain must be 'true' or 'false', was 'maybe'");
         assertProblem(get("/v1/search?q=x&q=y"), 400, "parameter 'q' is given 2 times");
         assertProblem(get("/v1/search?q=x&kk=3"), 400, "unknown parameter 'kk'");
         assertProblem(get("/v1/search?q=" + "a".repeat(51)), 400, "51 chars; the limit is 50");

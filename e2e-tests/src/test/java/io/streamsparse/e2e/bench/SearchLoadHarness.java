@@ -46,11 +46,13 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * <pre>
  * mvn -B -pl e2e-tests -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
  * java -Xmx2g -cp e2e-tests/target/test-classes:$(cat /tmp/cp.txt) io.streamsparse.e2e.bench.SearchLoadHarness \
- *     --clients 16,64 --seconds 20 [--max-concurrent N]
+ *     --clients 16,64 --seconds 20 [--max-concurrent N] [--replicas R] [--hedge-delay 20ms] [--explain]
  * </pre>
  * {@code --max-concurrent} sets {@code streamsparse.query.max-concurrent-searches} (default: the service's);
- * a large value (10000) turns admission control off for the "before" row. Ends with one {@code RESULT} line per
- * client count.
+ * a large value (10000) turns admission control off for the "before" row. {@code --replicas} starts R index
+ * instances per shard, {@code --hedge-delay} sets {@code streamsparse.query.hedge-delay} (hedging pays only with
+ * replicas). {@code --explain} runs each client count twice, without and with {@code explain=true}, to measure
+ * what explanations cost. Ends with one {@code RESULT} line per run.
  */
 public final class SearchLoadHarness {
 
@@ -62,6 +64,9 @@ public final class SearchLoadHarness {
         int seconds = 20;
         int documents = 20_000;
         String maxConcurrent = null;
+        int replicas = 1;
+        String hedgeDelay = null;
+        boolean compareExplain = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> clientCounts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt)
@@ -69,8 +74,12 @@ public final class SearchLoadHarness {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--documents" -> documents = Integer.parseInt(args[++i]);
                 case "--max-concurrent" -> maxConcurrent = args[++i];
+                case "--replicas" -> replicas = Integer.parseInt(args[++i]);
+                case "--hedge-delay" -> hedgeDelay = args[++i];
+                case "--explain" -> compareExplain = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (usage: --clients 16,64 --seconds S --documents N --max-concurrent N)");
+                        + " (usage: --clients 16,64 --seconds S --documents N --max-concurrent N --replicas R"
+                        + " --hedge-delay D --explain)");
             }
         }
         List<String> queries = queries(Path.of("data/sample/queries.jsonl.gz"));
@@ -99,26 +108,37 @@ public final class SearchLoadHarness {
         List<String> indexUrls = new ArrayList<>();
         Path snapshots = Files.createTempDirectory("load-snapshots");
         for (int shard = 0; shard < 2; shard++) {
-            ConfigurableApplicationContext index = IndexServiceApplication.builder().run(kafka, "--server.port=0",
-                    "--streamsparse.index.partitions=" + shard, "--logging.level.root=WARN",
-                    "--streamsparse.index.snapshot-dir=" + snapshots.resolve("shard-" + shard));
-            services.add(index);
-            indexUrls.add("http://127.0.0.1:" + index.getEnvironment().getProperty("local.server.port"));
+            for (int replica = 0; replica < replicas; replica++) {
+                ConfigurableApplicationContext index = IndexServiceApplication.builder().run(kafka, "--server.port=0",
+                        "--streamsparse.index.partitions=" + shard, "--logging.level.root=WARN",
+                        "--streamsparse.index.snapshot-dir=" + snapshots.resolve("shard-" + shard + "-" + replica));
+                services.add(index);
+                indexUrls.add("http://127.0.0.1:" + index.getEnvironment().getProperty("local.server.port"));
+            }
         }
         List<String> queryArgs = new ArrayList<>(List.of(kafka, "--server.port=0", "--logging.level.root=WARN",
                 "--streamsparse.query.index-urls=" + String.join(",", indexUrls)));
         if (maxConcurrent != null) {
             queryArgs.add("--streamsparse.query.max-concurrent-searches=" + maxConcurrent);
         }
+        if (hedgeDelay != null) {
+            queryArgs.add("--streamsparse.query.hedge-delay=" + hedgeDelay);
+        }
         ConfigurableApplicationContext query = QueryServiceApplication.builder().run(queryArgs.toArray(String[]::new));
         services.add(query);
         URI base = URI.create("http://127.0.0.1:" + query.getEnvironment().getProperty("local.server.port"));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        awaitAllDocuments(http, base, queries.get(0), indexUrls, documents);
+        awaitAllDocuments(http, base, queries.get(0), indexUrls, documents * replicas);
 
-        run(http, base, queries, 4, 5, false); // warm-up: JIT, connection pools
+        System.out.printf("RESULT search-load-setup documents=%d replicas=%d hedge_delay=%s max_concurrent=%s%n",
+                documents, replicas, hedgeDelay == null ? "default" : hedgeDelay,
+                maxConcurrent == null ? "default" : maxConcurrent);
+        run(http, base, queries, 4, 5, false, compareExplain); // warm-up: JIT, connection pools
         for (int clients : clientCounts) {
-            run(http, base, queries, clients, seconds, true);
+            run(http, base, queries, clients, seconds, true, false);
+            if (compareExplain) {
+                run(http, base, queries, clients, seconds, true, true);
+            }
         }
         for (int i = services.size() - 1; i >= 0; i--) {
             services.get(i).close();
@@ -128,7 +148,7 @@ public final class SearchLoadHarness {
     }
 
     private static void run(HttpClient http, URI base, List<String> queries, int clients, int seconds,
-            boolean report) throws Exception {
+            boolean report, boolean explain) throws Exception {
         long[][] latencies = new long[clients][];
         int[] counts = new int[clients];
         AtomicLong rejected = new AtomicLong();
@@ -145,7 +165,8 @@ public final class SearchLoadHarness {
                     String text = queries.get(Math.floorMod(q++, queries.size()));
                     long start = System.nanoTime();
                     try {
-                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/search?k=10&q="
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/search?k=10"
+                                + (explain ? "&explain=true" : "") + "&q="
                                 + URLEncoder.encode(text, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(30))
                                 .build(), HttpResponse.BodyHandlers.ofString());
                         long nanos = System.nanoTime() - start;
@@ -187,9 +208,9 @@ public final class SearchLoadHarness {
         }
         Arrays.sort(all);
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        System.out.printf("RESULT search-load clients=%d seconds=%.0f answered=%d qps=%.1f p50_ms=%.0f p99_ms=%.0f"
+        System.out.printf("RESULT search-load explain=%b clients=%d seconds=%.0f answered=%d qps=%.1f p50_ms=%.0f p99_ms=%.0f"
                         + " max_ms=%.0f rejected_503=%d rejected_per_s=%.1f failed=%d partial=%d rss_mb=%d load=%.2f%n",
-                clients, elapsed, all.length, all.length / elapsed, pct(all, 0.50), pct(all, 0.99),
+                explain, clients, elapsed, all.length, all.length / elapsed, pct(all, 0.50), pct(all, 0.99),
                 all.length == 0 ? 0 : all[all.length - 1] / 1e6, rejected.get(), rejected.get() / elapsed,
                 failed.get(), partial.get(), residentMegabytes(), load);
     }

@@ -3,6 +3,18 @@ package io.streamsparse.e2e.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streamsparse.query.QueryServiceApplication;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +53,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>Snapshots damaged while the victim is stopped: shard 0's newest has bytes flipped (the older one must be
  *       restored), all of shard 1's are damaged (the newest truncated, the older flipped: replay from offset 0).
  *       Each is detected, logged, counted in {@code streamsparse_index_snapshot_corrupt_total} and moved aside.</li>
+ *   <li>SIGKILL of the victim while a query service (in-process, the pair as the two replicas of both shards) is
+ *       under search load: every search is answered in full (200, no failed shard), the query service failing over
+ *       to the replica for calls the victim drops. The victim stays down (last test).</li>
  * </ol>
  */
 @ExtendWith(SharedBroker.class)
@@ -52,6 +67,8 @@ class IndexServiceFaultTest {
     static final int PARTITIONS = 2;
     static final Duration START = Duration.ofMinutes(2);
     static final String CORRUPT_METRIC = "streamsparse_index_snapshot_corrupt_total";
+
+    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static BrokerProcess broker;
     static Path dir;
@@ -238,5 +255,76 @@ class IndexServiceFaultTest {
             assertThat(Path.of(file + ".corrupt")).exists();
         }
         assertConverged();
+    }
+
+    @Test
+    @Order(4)
+    void aReplicaKilledUnderSearchLoadFailsNoSearch() throws Exception {
+        if (!victim.isAlive()) {
+            victim.restart();
+        }
+        victim.awaitReady(START);
+        replica.awaitReady(START);
+        // queries are encoded inference-free (the bundled tokenizer, IDF from the shards): no model load needed
+        ConfigurableApplicationContext query = QueryServiceApplication.builder().run("--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
+                "--streamsparse.query.vectors-topic=" + TOPIC,
+                "--streamsparse.query.index-urls=" + victim.uri("") + "," + replica.uri(""),
+                "--streamsparse.query.encoder=inference-free",
+                "--streamsparse.query.discovery-interval=200ms",
+                "--logging.level.root=WARN");
+        try {
+            URI search = URI.create("http://127.0.0.1:" + query.getEnvironment().getProperty("local.server.port")
+                    + "/v1/search?k=10&q=" + URLEncoder.encode("telescope mirror volcano glacier violin",
+                    StandardCharsets.UTF_8));
+            await().atMost(START).until(() -> answeredInFull(HTTP.send(HttpRequest.newBuilder(search).build(),
+                    HttpResponse.BodyHandlers.ofString())));
+            List<String> failures = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger answered = new AtomicInteger();
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Thread> clients = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                Thread t = new Thread(() -> {
+                    // bounded: stops when told, or after 5,000 searches
+                    for (int n = 0; n < 5_000 && !stop.get(); n++) {
+                        try {
+                            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(search).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            if (!answeredInFull(r)) {
+                                failures.add(r.statusCode() + " " + r.body());
+                            }
+                        } catch (Exception e) {
+                            failures.add(e.toString());
+                        }
+                        answered.incrementAndGet();
+                    }
+                }, "search-load-" + c);
+                t.start();
+                clients.add(t);
+            }
+            await().atMost(START).until(() -> answered.get() >= 100);
+            victim.kill();
+            int atKill = answered.get();
+            await().atMost(START).until(() -> answered.get() >= atKill + 300);
+            stop.set(true);
+            for (Thread t : clients) {
+                t.join(30_000);
+            }
+            System.out.printf("[fault] %d searches, %d before the victim was killed, %d failed%n", answered.get(),
+                    atKill, failures.size());
+            assertThat(failures).as("searches answered: " + answered.get()).isEmpty();
+        } finally {
+            query.close();
+        }
+    }
+
+    /** 200, both shards answered. */
+    private static boolean answeredInFull(HttpResponse<String> r) {
+        if (r.statusCode() != 200) {
+            return false;
+        }
+        JsonNode body = ServiceProcess.JSON.readTree(r.body());
+        return body.path("shards").asInt() == PARTITIONS && !body.path("partial").asBoolean(true)
+                && body.path("failedShards").isEmpty();
     }
 }

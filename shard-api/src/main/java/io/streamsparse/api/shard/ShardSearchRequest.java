@@ -14,9 +14,10 @@ package io.streamsparse.api.shard;
  * @param queryCut   approximate search: how many of the heaviest query terms are traversed; null = the shard's
  *                   default
  * @param heapFactor approximate search: block-skipping factor; null = the shard's default
+ * @param explain    true: each hit carries its {@link Hit#explanation() explanation}; null = false
  */
 public record ShardSearchRequest(int[] terms, float[] weights, Integer k, String filter, String mode,
-        Integer queryCut, Float heapFactor) {
+        Integer queryCut, Float heapFactor, Boolean explain) {
 
     /** Largest query weight accepted: far above any encoder's output, far below overflow. */
     public static final float MAX_WEIGHT = 1000f;
@@ -37,8 +38,19 @@ public record ShardSearchRequest(int[] terms, float[] weights, Integer k, String
         }
     }
 
+    /** A request without explanations. */
+    public ShardSearchRequest(int[] terms, float[] weights, Integer k, String filter, String mode, Integer queryCut,
+            Float heapFactor) {
+        this(terms, weights, k, filter, mode, queryCut, heapFactor, null);
+    }
+
     /** The same query asking for {@code value} hits. */
     public ShardSearchRequest withK(int value) {
-        return new ShardSearchRequest(terms, weights, value, filter, mode, queryCut, heapFactor);
+        return new ShardSearchRequest(terms, weights, value, filter, mode, queryCut, heapFactor, explain);
+    }
+
+    /** True when the hits should carry explanations. */
+    public boolean explained() {
+        return Boolean.TRUE.equals(explain);
     }
 }

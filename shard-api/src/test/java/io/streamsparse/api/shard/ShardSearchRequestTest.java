@@ -36,6 +36,25 @@ class ShardSearchRequestTest {
     }
 
     @Test
+    void explanationsAreAskedForExplicitlyAndOnlyThenAnswered() {
+        assertThat(read("{\"terms\":[1],\"weights\":[1]}").explained()).isFalse();
+        assertThat(read("{\"terms\":[1],\"weights\":[1],\"explain\":true}").explained()).isTrue();
+        assertThat(reason("{\"terms\":[1],\"weights\":[1],\"explain\":\"yes\"}")).startsWith("at explain:");
+        assertThat(read("{\"terms\":[1],\"weights\":[1],\"explain\":true}").withK(3).explained()).isTrue();
+
+        Hit plain = new Hit("a", 2f, "A", "", 0);
+        assertThat(STRICT.writeValueAsString(plain)).doesNotContain("explanation");
+        Hit explained = plain.withExplanation(java.util.List.of(new TermContribution(7, null, 2f, 1f, 2f)));
+        String json = STRICT.writeValueAsString(explained);
+        assertThat(json).contains("\"explanation\":[{\"term\":7,\"queryWeight\":2.0,\"documentWeight\":1.0,"
+                + "\"contribution\":2.0}]");
+        assertThat(STRICT.readValue(json, Hit.class)).isEqualTo(explained);
+        assertThat(STRICT.readValue(STRICT.writeValueAsString(explained.withExplanation(java.util.List.of(
+                explained.explanation().get(0).withToken("sky")))), Hit.class).explanation().get(0).token())
+                .isEqualTo("sky");
+    }
+
+    @Test
     void nothingIsCoerced() {
         assertThat(reason("{\"terms\":[100.7],\"weights\":[1]}")).startsWith("at terms[0]:");
         assertThat(reason("{\"terms\":[\"100\"],\"weights\":[1]}")).startsWith("at terms[0]:");

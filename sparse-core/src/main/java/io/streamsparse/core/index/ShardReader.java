@@ -7,6 +7,7 @@ import io.streamsparse.core.search.SearchResult;
 import io.streamsparse.core.search.ShardSearcher;
 import io.streamsparse.core.vector.SparseVector;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.roaringbitmap.PeekableIntIterator;
@@ -65,6 +66,16 @@ public final class ShardReader implements ShardSearcher {
 
     @Override
     public SearchResult search(SearchRequest request) {
+        return search(request, null);
+    }
+
+    /**
+     * As {@link #search(SearchRequest)}, and appends each hit's stored vector, as this search scored it (dequantized:
+     * code × the document's scale), to {@code hitVectors} in hit order, so that a caller can explain a score term
+     * by term. Both come from the same published view: the vector is the version of the document that was scored.
+     * Costs one copy of each hit's stored entries; {@code null} skips it.
+     */
+    public SearchResult search(SearchRequest request, List<SparseVector> hitVectors) {
         if (request == null) {
             throw new IllegalArgumentException("request must not be null");
         }
@@ -85,17 +96,17 @@ public final class ShardReader implements ShardSearcher {
             RoaringBitmap allowed = request.filter() == null ? null
                     : v.generation.fields.evaluate(request.filter());
             if (allowed != null && allowed.isEmpty()) {
-                return toResult(v, sc, 0, 0, 0, true);
+                return toResult(v, sc, 0, 0, 0, true, hitVectors);
             }
             if (request.mode() == SearchMode.EXACT) {
                 int scored = allowed == null ? exactScan(v, q, top) : exactOver(v, q, top, allowed);
-                return toResult(v, sc, scored, 0, 0, true);
+                return toResult(v, sc, scored, 0, 0, true, hitVectors);
             }
             if (allowed != null && allowed.getLongCardinality() <= request.knobs().filterExactMax()) {
-                return toResult(v, sc, exactOver(v, q, top, allowed), 0, 0, true);
+                return toResult(v, sc, exactOver(v, q, top, allowed), 0, 0, true, hitVectors);
             }
             ApproximateTraversal.search(v, sc, queryTerms, queryWeights, queryTermCount, request.knobs(), allowed);
-            return toResult(v, sc, sc.scored, sc.evaluated, sc.skipped, false);
+            return toResult(v, sc, sc.scored, sc.evaluated, sc.skipped, false, hitVectors);
         } finally {
             for (int i = 0; i < queryTermCount; i++) {
                 q[queryTerms[i]] = 0f;
@@ -133,15 +144,30 @@ public final class ShardReader implements ShardSearcher {
     }
 
     private static SearchResult toResult(View v, QueryScratch sc, int scored, int evaluated, int skipped,
-                                         boolean exact) {
+                                         boolean exact, List<SparseVector> hitVectors) {
         sc.ensureOut(sc.top.size());
         int n = sc.top.drainBestFirst(sc.outSlots, sc.outScores);
         List<Hit> hits = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             DocMeta m = v.meta[sc.outSlots[i]];
             hits.add(new Hit(m.docId(), sc.outScores[i], m.title(), m.snippet()));
+            if (hitVectors != null) {
+                hitVectors.add(storedVector(v, sc.outSlots[i]));
+            }
         }
         return new SearchResult(hits, scored, evaluated, skipped, exact, v.appliedOffset);
+    }
+
+    /** The stored vector of {@code slot}, dequantized: ascending term ids, weight = code × the slot's scale. */
+    private static SparseVector storedVector(View v, int slot) {
+        int from = v.start[slot];
+        int to = v.start[slot + 1];
+        float scale = v.scale[slot];
+        float[] weights = new float[to - from];
+        for (int i = from; i < to; i++) {
+            weights[i - from] = v.code(i) * scale;
+        }
+        return SparseVector.ofSorted(Arrays.copyOfRange(v.terms, from, to), weights);
     }
 
     public IndexStats stats() {
