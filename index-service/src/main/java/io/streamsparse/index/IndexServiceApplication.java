@@ -2,6 +2,7 @@ package io.streamsparse.index;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamsparse.api.http.ApiSecurity;
 import io.streamsparse.api.http.BodySizeLimit;
 import io.streamsparse.api.http.HttpProblems;
 import io.streamsparse.api.http.StrictJson;
@@ -24,7 +25,7 @@ import org.springframework.util.backoff.FixedBackOff;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import(HttpProblems.class)
+@Import({HttpProblems.class, ApiSecurity.class})
 public class IndexServiceApplication {
 
     private static final Logger log = LoggerFactory.getLogger(IndexServiceApplication.class);
