@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.streamsparse.api.http.ApiSecurity;
 import io.streamsparse.api.http.BodySizeLimit;
 import io.streamsparse.api.http.HttpProblems;
+import io.streamsparse.api.http.ProblemErrorReportValve;
 import io.streamsparse.api.http.StrictJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.kafka.KafkaException;
@@ -43,6 +46,12 @@ public class IndexServiceApplication {
     @Bean(destroyMethod = "close")
     RecallEstimator recallEstimator(RecallEstimateProperties properties, MeterRegistry registry) {
         return RecallEstimator.start(properties, registry);
+    }
+
+    /** Tomcat's own error answers (oversized headers, an encoded slash in the path) as problem details, not HTML. */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorPages() {
+        return ProblemErrorReportValve.install();
     }
 
     /** Request bodies bind strictly: no coercion of 100.7 or "100" to a term id, no unknown fields. */

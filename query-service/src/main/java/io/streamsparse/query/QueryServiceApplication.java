@@ -3,6 +3,7 @@ package io.streamsparse.query;
 import io.streamsparse.api.http.ApiAccessProperties;
 import io.streamsparse.api.http.ApiSecurity;
 import io.streamsparse.api.http.HttpProblems;
+import io.streamsparse.api.http.ProblemErrorReportValve;
 import io.streamsparse.api.http.StrictJson;
 import io.streamsparse.api.shard.ShardApi;
 import io.streamsparse.encoder.EncoderConfig;
@@ -23,7 +24,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.apache.catalina.core.StandardHost;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -59,8 +59,7 @@ public class QueryServiceApplication {
     /** Tomcat's own error answers (oversized request line or headers) as problem details, not HTML. */
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorPages() {
-        return factory -> factory.addContextCustomizers(context -> ((StandardHost) context.getParent())
-                .setErrorReportValveClass(ProblemErrorReportValve.class.getName()));
+        return ProblemErrorReportValve.install();
     }
 
     /** Request bodies bind strictly: no coercion, no unknown fields. */

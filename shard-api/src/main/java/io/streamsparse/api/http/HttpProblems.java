@@ -15,6 +15,7 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -44,6 +45,15 @@ public class HttpProblems {
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setCharacterEncoding("UTF-8");
         response.getWriter().write(JSON.writeValueAsString(problem));
+    }
+
+    /** A path or query parameter of the wrong type ({@code /v1/shards/abc/...}): name it and its value. */
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ProblemDetail wrongType(MethodArgumentTypeMismatchException e) {
+        String value = String.valueOf(e.getValue());
+        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "'" + e.getName() + "' must be "
+                + (e.getRequiredType() == null ? "another type" : "of type " + e.getRequiredType().getSimpleName())
+                + ", was '" + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "'");
     }
 
     /** The firewall refused a parameter only when the controller read it (a control character in a value). */
