@@ -6,7 +6,15 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamsparse.core.vector.SparseVectorCodec;
 import io.streamsparse.encoderservice.EncoderServiceApplication;
+import io.streamsparse.index.IndexServiceApplication;
+import io.streamsparse.query.QueryServiceApplication;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,14 +39,17 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Poison documents on a real broker through the real encoder service (the bundled model): whatever a producer
  * writes to {@code documents}, every valid document among it is encoded exactly once, every bad one gets exactly one
  * dead letter with a reason (or, when even a bounded letter cannot be written, is skipped and counted), and no
- * record stalls its partition. One broker and one encoder serve all cases; each case writes to partition 0 of
- * {@code documents} so that its bad records share batches (and transactions) with the valid ones.
+ * record stalls its partition. One broker, one encoder, one index service (both shards) and the query service serve
+ * all cases; each case writes to partition 0 of {@code documents} so that its bad records share batches (and
+ * transactions) with the valid ones. After all cases every valid document is searchable through the query service
+ * and every service is ready.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PoisonDocumentTest {
@@ -47,8 +58,14 @@ class PoisonDocumentTest {
     static final String GROUP = "encoder-service";
     static final String TRUNCATED = "streamsparse-dlt-value";
 
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
     static KafkaBroker broker;
     static ConfigurableApplicationContext encoder;
+    static ConfigurableApplicationContext index;
+    static ConfigurableApplicationContext query;
+    /** Every valid document sent (id → text), and the ids of the dirty ones that must be indexed cleaned. */
+    static final Map<String, String> validSent = new java.util.LinkedHashMap<>();
     static MeterRegistry metrics;
     static KafkaProducer<byte[], byte[]> producer;
     static int sent;
@@ -60,6 +77,12 @@ class PoisonDocumentTest {
         encoder = EncoderServiceApplication.builder().run("--spring.kafka.bootstrap-servers="
                 + broker.bootstrapServers(), "--server.port=0", "--streamsparse.encoder.intra-op-threads=1");
         metrics = encoder.getBean(MeterRegistry.class);
+        index = IndexServiceApplication.builder().run("--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
+                "--server.port=0", "--streamsparse.index.partitions=0,1",
+                "--streamsparse.index.snapshot-dir=" + Files.createTempDirectory("poison-snapshots"));
+        query = QueryServiceApplication.builder().run("--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
+                "--server.port=0", "--streamsparse.query.index-urls=" + base(index),
+                "--streamsparse.query.discovery-interval=200ms");
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -77,12 +100,18 @@ class PoisonDocumentTest {
         if (producer != null) {
             producer.close();
         }
-        if (encoder != null) {
-            encoder.close();
+        for (ConfigurableApplicationContext service : new ConfigurableApplicationContext[] {query, index, encoder}) {
+            if (service != null) {
+                service.close();
+            }
         }
         if (broker != null) {
             broker.close();
         }
+    }
+
+    static URI base(ConfigurableApplicationContext service) {
+        return URI.create("http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port"));
     }
 
     static byte[] utf8(String s) {
@@ -100,8 +129,10 @@ class PoisonDocumentTest {
         Map<String, byte[]> docs = new java.util.LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             String id = prefix + "-" + i;
-            docs.put(id, document(id, "Document " + i, words[i % words.length] + " notes number " + i + " about "
-                    + words[(i * 7 + 3) % words.length] + " and " + words[(i * 5 + 1) % words.length]));
+            String text = words[i % words.length] + " notes number " + i + " of the " + prefix + " batch about "
+                    + words[(i * 7 + 3) % words.length] + " and " + words[(i * 5 + 1) % words.length];
+            docs.put(id, document(id, "Document " + i, text));
+            validSent.put(id, text);
         }
         return docs;
     }
@@ -349,5 +380,49 @@ class PoisonDocumentTest {
                 assertThat(SparseVectorCodec.decodeDocument(r.value()).title()).isEqualTo("Red alert");
             }
         }
+    }
+
+    /**
+     * After every case: each valid document sent is searchable through the query service (among the top 3 for its
+     * own text; the texts of different cases share most words), the index holds exactly the valid and the cleaned
+     * documents (no poison record became a document), and every service is ready.
+     */
+    @Test
+    @Order(4)
+    void afterwardsEveryValidDocumentIsSearchableAndEveryServiceReady() throws Exception {
+        int cleaned = 2; // p-ansi-title, p-emoji
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .until(() -> indexedDocuments() == validSent.size() + cleaned);
+        List<String> notFound = new ArrayList<>();
+        for (Map.Entry<String, String> doc : validSent.entrySet()) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base(query).resolve("/v1/search?k=3&mode=exact&q="
+                    + URLEncoder.encode(doc.getValue(), StandardCharsets.UTF_8))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            List<String> ids = new ArrayList<>();
+            JSON.readTree(r.body()).path("hits").forEach(h -> ids.add(h.path("id").asString()));
+            if (!ids.contains(doc.getKey())) {
+                notFound.add(doc.getKey() + " -> " + ids);
+            }
+        }
+        assertThat(notFound).as("valid documents not among the top 3 for their own text").isEmpty();
+        for (ConfigurableApplicationContext service : List.of(encoder, index, query)) {
+            HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(base(service)
+                    .resolve("/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).as("readiness: %s", ready.body()).isEqualTo(200);
+        }
+        System.out.println("[poison matrix] searchable afterwards: " + (validSent.size() - notFound.size()) + " of "
+                + validSent.size() + " valid documents (+ " + cleaned + " cleaned), index holds " + indexedDocuments());
+    }
+
+    /** Live documents over the index service's shards. */
+    static long indexedDocuments() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base(index).resolve("/v1/shards")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long documents = 0;
+        for (JsonNode shard : JSON.readTree(r.body())) {
+            documents += shard.path("documents").asLong();
+        }
+        return documents;
     }
 }

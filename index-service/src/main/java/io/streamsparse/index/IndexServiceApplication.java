@@ -2,8 +2,10 @@ package io.streamsparse.index;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamsparse.api.http.ApiSecurity;
 import io.streamsparse.api.http.BodySizeLimit;
 import io.streamsparse.api.http.HttpProblems;
+import io.streamsparse.api.http.ProblemErrorReportValve;
 import io.streamsparse.api.http.StrictJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +13,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.kafka.KafkaException;
@@ -24,7 +28,7 @@ import org.springframework.util.backoff.FixedBackOff;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import(HttpProblems.class)
+@Import({HttpProblems.class, ApiSecurity.class})
 public class IndexServiceApplication {
 
     private static final Logger log = LoggerFactory.getLogger(IndexServiceApplication.class);
@@ -42,6 +46,12 @@ public class IndexServiceApplication {
     @Bean(destroyMethod = "close")
     RecallEstimator recallEstimator(RecallEstimateProperties properties, MeterRegistry registry) {
         return RecallEstimator.start(properties, registry);
+    }
+
+    /** Tomcat's own error answers (oversized headers, an encoded slash in the path) as problem details, not HTML. */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorPages() {
+        return ProblemErrorReportValve.install();
     }
 
     /** Request bodies bind strictly: no coercion of 100.7 or "100" to a term id, no unknown fields. */

@@ -1,6 +1,9 @@
 package io.streamsparse.query;
 
+import io.streamsparse.api.http.ApiAccessProperties;
+import io.streamsparse.api.http.ApiSecurity;
 import io.streamsparse.api.http.HttpProblems;
+import io.streamsparse.api.http.ProblemErrorReportValve;
 import io.streamsparse.api.http.StrictJson;
 import io.streamsparse.api.shard.ShardApi;
 import io.streamsparse.encoder.EncoderConfig;
@@ -22,7 +25,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.apache.catalina.core.StandardHost;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -43,7 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import(HttpProblems.class)
+@Import({HttpProblems.class, ApiSecurity.class})
 public class QueryServiceApplication {
 
     public static void main(String[] args) {
@@ -58,8 +60,7 @@ public class QueryServiceApplication {
     /** Tomcat's own error answers (oversized request line or headers) as problem details, not HTML. */
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorPages() {
-        return factory -> factory.addContextCustomizers(context -> ((StandardHost) context.getParent())
-                .setErrorReportValveClass(ProblemErrorReportValve.class.getName()));
+        return ProblemErrorReportValve.install();
     }
 
     /** Request bodies bind strictly: no coercion, no unknown fields. */
@@ -70,17 +71,23 @@ public class QueryServiceApplication {
 
     /**
      * Typed clients of the index services' {@link ShardApi}, one per base URL. Each call is bounded by
-     * {@code attempt-timeout}; answers are read leniently (a newer index service may add fields).
+     * {@code attempt-timeout}; answers are read leniently (a newer index service may add fields). Each call carries
+     * {@code streamsparse.api.client-token} when set (index services that require a token).
      */
     @Bean
-    Function<URI, ShardApi> shardClients(QueryProperties p) {
+    Function<URI, ShardApi> shardClients(QueryProperties p, ApiAccessProperties access) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(p.attemptTimeout())
                 .version(HttpClient.Version.HTTP_1_1).build();
         JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(http);
         factory.setReadTimeout(p.attemptTimeout());
         JsonMapper lenient = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
         RestClient base = RestClient.builder().requestFactory(factory)
-                .messageConverters(List.of(new JacksonJsonHttpMessageConverter(lenient))).build();
+                .messageConverters(List.of(new JacksonJsonHttpMessageConverter(lenient)))
+                .defaultHeaders(h -> {
+                    if (!access.clientToken().isEmpty()) {
+                        h.setBearerAuth(access.clientToken());
+                    }
+                }).build();
         Map<URI, ShardApi> clients = new ConcurrentHashMap<>();
         return uri -> clients.computeIfAbsent(uri, u -> HttpServiceProxyFactory
                 .builderFor(RestClientAdapter.create(base.mutate().baseUrl(u).build())).build()

@@ -45,17 +45,19 @@ public final class CreateTopicsCommand {
 
     static final String USAGE = """
             usage: create-topics [--bootstrap-servers HOST:PORT] [--partitions N] [--replication-factor N]
-                                 [--timeout-seconds S]
+                                 [--timeout-seconds S] [--kafka-config FILE]
               Creates documents and sparse-vectors (compacted, N partitions each) and documents.DLT and
               sparse-vectors.DLT (1 partition, delete policy). Existing topics are left alone.
               --bootstrap-servers  Kafka bootstrap servers (default 127.0.0.1:9092)
               --partitions         partitions of documents and sparse-vectors = index shards (default 2)
               --replication-factor (default 1)
               --timeout-seconds    how long to wait for the broker to answer (default 60)
+              --kafka-config       Kafka client properties (security.protocol, ssl.*, sasl.*)
             """;
 
     private static final Set<String> OPTIONS =
-            Set.of("bootstrap-servers", "partitions", "replication-factor", "timeout-seconds");
+            Set.of("bootstrap-servers", "partitions", "replication-factor", "timeout-seconds",
+                    KafkaClientConfig.OPTION);
     private static final long ATTEMPT_SECONDS = 5;
 
     private CreateTopicsCommand() {
@@ -83,6 +85,7 @@ public final class CreateTopicsCommand {
         String bootstrap;
         List<NewTopic> wanted;
         long timeoutSeconds;
+        Properties settings;
         try {
             Args a = Args.parse(args, OPTIONS);
             if (a.help()) {
@@ -93,16 +96,16 @@ public final class CreateTopicsCommand {
             wanted = topics((int) a.number("partitions", 2, 1, 10_000),
                     (short) a.number("replication-factor", 1, 1, Short.MAX_VALUE));
             timeoutSeconds = a.number("timeout-seconds", 60, 1, 86_400);
+            settings = KafkaClientConfig.load(a.string(KafkaClientConfig.OPTION, null));
         } catch (IllegalArgumentException e) {
             err.println("create-topics: " + e.getMessage());
             err.print(USAGE);
             return 2;
         }
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(ATTEMPT_SECONDS * 1000));
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(ATTEMPT_SECONDS * 1000));
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = Admin.create(KafkaClientConfig.apply(p, settings, bootstrap))) {
             if (!awaitBroker(admin, timeoutSeconds)) {
                 err.println("create-topics: no answer from Kafka at " + bootstrap + " within " + timeoutSeconds
                         + " s");

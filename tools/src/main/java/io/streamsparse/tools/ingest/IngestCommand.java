@@ -57,6 +57,7 @@ public final class IngestCommand {
     static final String USAGE = """
             usage: ingest [--file FILE|-] [--bootstrap-servers HOST:PORT] [--topic NAME] [--max-bytes N]
                           [--rejects FILE] [--limit N] [--compression lz4|zstd|gzip|snappy|none]
+                          [--kafka-config FILE]
               Sends a JSONL file of documents to Kafka: one {"id","text"[,"title"][,"fields":{k:"v"}]} per line,
               or {"id","delete":true} to delete. Bad lines are reported with their line number, never dropped.
               --file               input file, or - for stdin (default -)
@@ -67,6 +68,8 @@ public final class IngestCommand {
               --rejects            also write each rejected line as {"line","reason","raw"} to this file
               --limit              stop after this many accepted lines (default: no limit)
               --compression        producer compression (default lz4)
+              --kafka-config       Kafka client properties (security.protocol, ssl.*, sasl.*) applied over
+                                   the defaults
             exit status: 0 all accepted lines acknowledged; 1 a send failed; 2 usage, input or topic error
             """;
 
@@ -79,14 +82,18 @@ public final class IngestCommand {
     static final int MAX_FAILURES_SHOWN = 10;
 
     private static final Set<String> OPTIONS =
-            Set.of("file", "bootstrap-servers", "topic", "max-bytes", "rejects", "limit", "compression");
+            Set.of("file", "bootstrap-servers", "topic", "max-bytes", "rejects", "limit", "compression",
+                    KafkaClientConfig.OPTION);
     private static final Set<String> COMPRESSIONS = Set.of("lz4", "zstd", "gzip", "snappy", "none");
     private static final long TOPIC_CHECK_SECONDS = 30;
     private static final long NEW_TOPIC_GRACE_SECONDS = 5;
 
-    /** Parsed options of one run. {@code limit} 0 = no limit; {@code rejects} null = stderr only. */
+    /**
+     * Parsed options of one run. {@code limit} 0 = no limit; {@code rejects} null = stderr only;
+     * {@code kafkaConfig}: client settings from {@code --kafka-config} (empty without it).
+     */
     record Options(String file, String bootstrapServers, String topic, int maxBytes, Path rejects, long limit,
-            String compression) {
+            String compression, Properties kafkaConfig) {
 
         static Options parse(String[] args) {
             return from(Args.parse(args, OPTIONS));
@@ -103,7 +110,7 @@ public final class IngestCommand {
                     a.string("topic", "documents"),
                     (int) a.number("max-bytes", DEFAULT_MAX_BYTES, 64, Integer.MAX_VALUE / RAW_LINE_FACTOR),
                     rejects == null ? null : Path.of(rejects), a.number("limit", 0, 0, Long.MAX_VALUE),
-                    compression);
+                    compression, KafkaClientConfig.load(a.string(KafkaClientConfig.OPTION, null)));
         }
     }
 
@@ -180,11 +187,11 @@ public final class IngestCommand {
     /**
      * Producer settings. {@code batch.size} stays within the topic's {@code max.message.bytes}: a batch over it is
      * split by the producer only down to {@code batch.size}, so a larger one would be retried forever
-     * (KAFKA-8350); single records are already within it by {@link #valueLimit}.
+     * (KAFKA-8350); single records are already within it by {@link #valueLimit}. {@code --kafka-config} settings
+     * apply over these.
      */
     static Properties producerConfig(Options options, int valueLimit, int maxMessageBytes) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "streamsparse-ingest");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -198,7 +205,7 @@ public final class IngestCommand {
                 String.valueOf(Math.max(1 << 20, valueLimit + RECORD_OVERHEAD_BYTES)));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "60000");
-        return p;
+        return KafkaClientConfig.apply(p, options.kafkaConfig(), options.bootstrapServers());
     }
 
     /** Outcome of the topic check: {@code problem} null when the topic exists, with its record size limit. */
@@ -215,9 +222,9 @@ public final class IngestCommand {
 
     private static TopicCheck checkTopic(Options options) {
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(TOPIC_CHECK_SECONDS * 1000));
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = Admin.create(KafkaClientConfig.apply(p, options.kafkaConfig(),
+                options.bootstrapServers()))) {
             // a topic created a moment ago may not be in this broker's metadata yet: ask again for a few seconds
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(NEW_TOPIC_GRACE_SECONDS);
             while (true) {

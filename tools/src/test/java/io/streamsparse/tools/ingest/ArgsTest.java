@@ -45,7 +45,8 @@ class ArgsTest {
     @Test
     void ingestOptionsHaveDefaults() {
         IngestCommand.Options o = IngestCommand.Options.parse(new String[0]);
-        assertEquals(new IngestCommand.Options("-", "127.0.0.1:9092", "documents", 1_000_000, null, 0, "lz4"), o);
+        assertEquals(new IngestCommand.Options("-", "127.0.0.1:9092", "documents", 1_000_000, null, 0, "lz4",
+                new java.util.Properties()), o);
         IngestCommand.Options p = IngestCommand.Options.parse(new String[] {"--file", "d.jsonl", "--rejects", "r",
             "--compression", "zstd", "--max-bytes", "5000", "--limit", "3"});
         assertEquals(Path.of("r"), p.rejects());

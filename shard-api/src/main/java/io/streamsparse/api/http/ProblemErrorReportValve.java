@@ -1,4 +1,4 @@
-package io.streamsparse.query;
+package io.streamsparse.api.http;
 
 import jakarta.servlet.RequestDispatcher;
 import java.io.IOException;
@@ -6,14 +6,24 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
+import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 
 /**
  * Tomcat's own error answers (a request line or header over {@code server.max-http-request-header-size}, a
- * malformed request line) as RFC 9457 problem details instead of Tomcat's HTML page: these requests never reach
- * Spring, so its problem-detail handling cannot answer them. No exception text or server version is shown.
+ * malformed request line, an encoded slash in the path) as RFC 9457 problem details instead of Tomcat's HTML page:
+ * these requests never reach Spring, so its problem-detail handling cannot answer them. No exception text or server
+ * version is shown. A service installs it with a bean returning {@link #install()}.
  */
 public final class ProblemErrorReportValve extends ErrorReportValve {
+
+    /** Makes Tomcat answer its own errors with this valve. */
+    public static WebServerFactoryCustomizer<TomcatServletWebServerFactory> install() {
+        return factory -> factory.addContextCustomizers(context -> ((StandardHost) context.getParent())
+                .setErrorReportValveClass(ProblemErrorReportValve.class.getName()));
+    }
 
     @Override
     protected void report(Request request, Response response, Throwable throwable) {
