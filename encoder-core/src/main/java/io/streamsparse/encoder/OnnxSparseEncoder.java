@@ -52,6 +52,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class OnnxSparseEncoder implements SparseEncoder {
 
+    /** System property that turns ONNX Runtime's CPU arena and memory patterns back on (measurements only). */
+    public static final String CPU_ARENA_PROPERTY = "streamsparse.onnx.cpu-arena";
+
     /** What the model emits. */
     public enum Output {
         /** {@code [B,S,V]} token logits; SPLADE pooling runs in Java. */
@@ -132,11 +135,23 @@ public final class OnnxSparseEncoder implements SparseEncoder {
         }
     }
 
-    /** The session options every session of {@code config} uses; public so a raw-runtime baseline can match them. */
+    /**
+     * The session options every session of {@code config} uses; public so a raw-runtime baseline can match them.
+     *
+     * <p>The CPU arena and the memory-pattern planner are off unless {@value #CPU_ARENA_PROPERTY} is true: with them,
+     * ONNX Runtime keeps the largest buffers any run ever needed (per concurrent run) for the life of the session,
+     * so resident memory only grows with the widest batch and the highest concurrency seen, far past the heap (the
+     * vocabulary-sized activations of one 32 x 256-token document batch alone are 1 GB). Without them each run
+     * allocates and frees its own buffers, and memory returns to the idle level between runs; the cost is measured
+     * in docs/BENCHMARKS.md ("Resident memory").
+     */
     public static OrtSession.SessionOptions sessionOptions(EncoderConfig config) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        boolean arena = Boolean.getBoolean(CPU_ARENA_PROPERTY);
+        options.setCPUArenaAllocator(arena);
+        options.setMemoryPatternOptimization(arena);
         if (config.intraOpThreads() > 0) {
             options.setIntraOpNumThreads(config.intraOpThreads());
         }

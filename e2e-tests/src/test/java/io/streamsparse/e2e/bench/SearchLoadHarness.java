@@ -2,11 +2,11 @@ package io.streamsparse.e2e.bench;
 
 import io.streamsparse.core.synthetic.SyntheticCorpus;
 import io.streamsparse.core.vector.SparseVectorCodec;
-import io.streamsparse.index.IndexServiceApplication;
-import io.streamsparse.query.QueryServiceApplication;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -18,11 +18,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -32,66 +36,102 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * Load on the query service, closed loop: an in-process KRaft broker, two index shards fed with SPLADE-like
- * synthetic vectors ({@link SyntheticCorpus}), the query service with the bundled model encoding real query texts
- * (the Debian synopses of {@code data/sample/queries.jsonl.gz}), and C client threads each sending one search after
- * another. For each client count it reports QPS of answered (200) searches, their p50/p99/max latency, the 503
- * rejections of admission control and other failures, and the process's resident memory afterwards.
+ * Load on the query service, closed loop, with every service in its own JVM as operators run them
+ * ({@code java <jvm options> -jar <module>-exec.jar}), so that each one's resident memory can be read from
+ * {@code /proc/<pid>/status}: two index shards fed with SPLADE-like synthetic vectors ({@link SyntheticCorpus}), the
+ * query service encoding real query texts with the bundled model (the Debian synopses of
+ * {@code data/sample/queries.jsonl.gz}), optionally the encoder service working through a backlog of real documents
+ * ({@code data/sample/docs.jsonl.gz}) at the same time, and C client threads each sending one search after another.
+ * The broker runs in this JVM, which does nothing else but the clients.
  *
- * <p>Run from the repository root (not a test: it takes minutes and measures time):
+ * <p>For each client count it prints one {@code RESULT} line: QPS of answered (200) searches, their p50/p99/max
+ * latency, the 503 rejections of admission control, other failures, the load average, and for each service its
+ * resident memory now ({@code VmRSS}) and at its peak ({@code VmHWM}), in MiB. Each child gets a private
+ * {@code DJL_CACHE_DIR} and {@code java.io.tmpdir} (native libraries unpack there; a cache shared with other
+ * processes unpacking at the same moment once crashed a run), and the query service a fixed shard count, so it
+ * never waits on the broker's admin API under load.
+ *
+ * <p>Run from the repository root (not a test: it takes minutes and measures time), under the machine's lock:
  * <pre>
- * mvn -B -pl e2e-tests -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
- * java -Xmx2g -cp e2e-tests/target/test-classes:$(cat /tmp/cp.txt) io.streamsparse.e2e.bench.SearchLoadHarness \
- *     --clients 16,64 --seconds 20 [--max-concurrent N] [--replicas R] [--hedge-delay 20ms] [--explain]
+ * mvn -B -o -pl e2e-tests -am package -DskipTests
+ * mvn -B -o -pl e2e-tests dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * flock /work/heavy.lock java -cp e2e-tests/target/test-classes:$(cat /tmp/cp.txt) \
+ *     io.streamsparse.e2e.bench.SearchLoadHarness --clients 16,64 --seconds 20 [--max-concurrent N] \
+ *     [--jvm "-Xmx1g"] [--encoder-documents 3000] [--env MALLOC_ARENA_MAX=2] [--sysprop streamsparse.onnx.cpu-arena=true]
+ *     [--replicas R] [--hedge-delay 20ms] [--explain]
  * </pre>
- * {@code --max-concurrent} sets {@code streamsparse.query.max-concurrent-searches} (default: the service's);
- * a large value (10000) turns admission control off for the "before" row. {@code --replicas} starts R index
- * instances per shard, {@code --hedge-delay} sets {@code streamsparse.query.hedge-delay} (hedging pays only with
- * replicas). {@code --explain} runs each client count twice, without and with {@code explain=true}, to measure
- * what explanations cost. Ends with one {@code RESULT} line per run.
+ * {@code --max-concurrent} sets {@code streamsparse.query.max-concurrent-searches} and the index services'
+ * {@code max-concurrent-searches} (default: the services' own); 10000 turns admission control off for the "before"
+ * rows. {@code --replicas} starts R index instances per shard, {@code --hedge-delay} sets
+ * {@code streamsparse.query.hedge-delay} (hedging pays only with replicas). {@code --explain} runs each client count
+ * twice, without and with {@code explain=true}, to measure what explanations cost.
  */
 public final class SearchLoadHarness {
 
+    private static final Pattern DOCUMENTS = Pattern.compile("\"documents\":(\\d+)");
+
     private SearchLoadHarness() {
+    }
+
+    /** One service in its own JVM. */
+    record Service(String name, Process process, URI base, Path log) {
+        long pid() {
+            return process.pid();
+        }
     }
 
     public static void main(String[] args) throws Exception {
         int[] clientCounts = {16, 64};
         int seconds = 20;
         int documents = 20_000;
+        int encoderDocuments = 0;
         String maxConcurrent = null;
         int replicas = 1;
         String hedgeDelay = null;
         boolean compareExplain = false;
+        List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
+        Map<String, String> env = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> clientCounts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt)
                         .toArray();
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--documents" -> documents = Integer.parseInt(args[++i]);
+                case "--encoder-documents" -> encoderDocuments = Integer.parseInt(args[++i]);
                 case "--max-concurrent" -> maxConcurrent = args[++i];
                 case "--replicas" -> replicas = Integer.parseInt(args[++i]);
                 case "--hedge-delay" -> hedgeDelay = args[++i];
                 case "--explain" -> compareExplain = true;
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (usage: --clients 16,64 --seconds S --documents N --max-concurrent N --replicas R"
-                        + " --hedge-delay D --explain)");
+                case "--jvm" -> jvm = new ArrayList<>(List.of(args[++i].trim().split("\\s+")));
+                case "--sysprop" -> jvm.add("-D" + args[++i]);
+                case "--env" -> {
+                    String[] kv = args[++i].split("=", 2);
+                    env.put(kv[0], kv[1]);
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (usage: --clients 16,64"
+                        + " --seconds S --documents N --encoder-documents N --max-concurrent N --jvm OPTS"
+                        + " --sysprop K=V --env K=V --replicas R --hedge-delay D --explain)");
             }
         }
         List<String> queries = queries(Path.of("data/sample/queries.jsonl.gz"));
+        Path run = Files.createTempDirectory(Path.of("e2e-tests/target"), "search-load-");
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
-        broker.brokerProperties(Map.of("auto.create.topics.enable", "false"));
+        broker.brokerProperties(Map.of("auto.create.topics.enable", "false",
+                "transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1",
+                "offsets.topic.replication.factor", "1"));
         broker.afterPropertiesSet();
         String kafka = "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString();
         Properties admin = new Properties();
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
         try (Admin a = Admin.create(admin)) {
-            a.createTopics(List.of(new NewTopic("sparse-vectors", 2, (short) 1), new NewTopic("sparse-vectors.DLT", 1,
-                    (short) 1))).all().get();
+            Map<String, String> compacted = Map.of("cleanup.policy", "compact");
+            a.createTopics(List.of(new NewTopic("documents", 2, (short) 1).configs(compacted),
+                    new NewTopic("sparse-vectors", 2, (short) 1).configs(compacted),
+                    new NewTopic("documents.DLT", 1, (short) 1), new NewTopic("sparse-vectors.DLT", 1, (short) 1)))
+                    .all().get();
         }
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
@@ -100,23 +140,27 @@ public final class SearchLoadHarness {
         SyntheticCorpus corpus = new SyntheticCorpus(11);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
             for (int i = 0; i < documents; i++) {
-                producer.send(new ProducerRecord<>("sparse-vectors", i % 2, corpus.docId(i),
+                producer.send(new ProducerRecord<>("sparse-vectors", corpus.docId(i),
                         SparseVectorCodec.encode(corpus.document(i))));
             }
         }
-        List<ConfigurableApplicationContext> services = new ArrayList<>();
+        List<Service> services = new ArrayList<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> services.forEach(s -> s.process().destroyForcibly())));
         List<String> indexUrls = new ArrayList<>();
-        Path snapshots = Files.createTempDirectory("load-snapshots");
         for (int shard = 0; shard < 2; shard++) {
             for (int replica = 0; replica < replicas; replica++) {
-                ConfigurableApplicationContext index = IndexServiceApplication.builder().run(kafka, "--server.port=0",
-                        "--streamsparse.index.partitions=" + shard, "--logging.level.root=WARN",
-                        "--streamsparse.index.snapshot-dir=" + snapshots.resolve("shard-" + shard + "-" + replica));
+                List<String> indexArgs = new ArrayList<>(List.of(kafka, "--streamsparse.index.partitions=" + shard,
+                        "--streamsparse.index.snapshot-dir=" + run.resolve("snapshots-" + shard + "-" + replica)));
+                if (maxConcurrent != null) {
+                    indexArgs.add("--streamsparse.index.max-concurrent-searches=" + maxConcurrent);
+                }
+                Service index = start("index-" + shard + "-" + replica, "index-service", run, jvm, env, indexArgs);
                 services.add(index);
-                indexUrls.add("http://127.0.0.1:" + index.getEnvironment().getProperty("local.server.port"));
+                indexUrls.add(index.base().toString());
             }
         }
-        List<String> queryArgs = new ArrayList<>(List.of(kafka, "--server.port=0", "--logging.level.root=WARN",
+        int indexCount = services.size();
+        List<String> queryArgs = new ArrayList<>(List.of(kafka, "--streamsparse.query.shard-count=2",
                 "--streamsparse.query.index-urls=" + String.join(",", indexUrls)));
         if (maxConcurrent != null) {
             queryArgs.add("--streamsparse.query.max-concurrent-searches=" + maxConcurrent);
@@ -124,31 +168,113 @@ public final class SearchLoadHarness {
         if (hedgeDelay != null) {
             queryArgs.add("--streamsparse.query.hedge-delay=" + hedgeDelay);
         }
-        ConfigurableApplicationContext query = QueryServiceApplication.builder().run(queryArgs.toArray(String[]::new));
+        Service query = start("query", "query-service", run, jvm, env, queryArgs);
         services.add(query);
-        URI base = URI.create("http://127.0.0.1:" + query.getEnvironment().getProperty("local.server.port"));
+        if (encoderDocuments > 0) {
+            services.add(start("encoder", "encoder-service", run, jvm, env, List.of(kafka)));
+        }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        awaitAllDocuments(http, base, queries.get(0), indexUrls, documents * replicas);
+        for (Service s : services) {
+            awaitReady(http, s);
+        }
+        if (encoderDocuments > 0) {
+            feedDocuments(broker.getBrokersAsString(), Path.of("data/sample/docs.jsonl.gz"), encoderDocuments);
+        }
+        awaitAllDocuments(http, query.base(), queries.get(0), services.subList(0, indexCount),
+                (documents + encoderDocuments) * replicas);
+        System.out.println("indexed " + (documents + encoderDocuments) + " documents; " + memory(services));
 
         System.out.printf("RESULT search-load-setup documents=%d replicas=%d hedge_delay=%s max_concurrent=%s%n",
                 documents, replicas, hedgeDelay == null ? "default" : hedgeDelay,
                 maxConcurrent == null ? "default" : maxConcurrent);
-        run(http, base, queries, 4, 5, false, compareExplain); // warm-up: JIT, connection pools
+        run(http, query.base(), queries, 4, 5, services, false, compareExplain); // warm-up: JIT, connection pools
         for (int clients : clientCounts) {
-            run(http, base, queries, clients, seconds, true, false);
+            run(http, query.base(), queries, clients, seconds, services, true, false);
             if (compareExplain) {
-                run(http, base, queries, clients, seconds, true, true);
+                run(http, query.base(), queries, clients, seconds, services, true, true);
             }
         }
-        for (int i = services.size() - 1; i >= 0; i--) {
-            services.get(i).close();
+        for (Service s : services) {
+            s.process().destroy();
+        }
+        for (Service s : services) {
+            s.process().waitFor();
         }
         broker.destroy();
         System.exit(0);
     }
 
+    private static Service start(String name, String module, Path run, List<String> jvm, Map<String, String> env,
+            List<String> args) throws IOException {
+        Path jar = Path.of(module, "target", module + "-0.1.0-SNAPSHOT-exec.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: mvn -B -o -pl e2e-tests -am package -DskipTests");
+        }
+        Path tmp = Files.createDirectories(run.resolve(name + "-tmp"));
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvm);
+        cmd.add("-Djava.io.tmpdir=" + tmp);
+        cmd.add("-DDJL_CACHE_DIR=" + tmp.resolve("djl"));
+        cmd.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1",
+                "--logging.level.root=WARN"));
+        cmd.addAll(args);
+        Path log = run.resolve(name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        builder.environment().put("DJL_CACHE_DIR", tmp.resolve("djl").toString());
+        return new Service(name, builder.start(), URI.create("http://127.0.0.1:" + port), log);
+    }
+
+    private static void awaitReady(HttpClient http, Service s) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!s.process().isAlive()) {
+                throw new IllegalStateException(s.name() + " exited; see " + s.log());
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(s.base().resolve("/actuator/health/liveness")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException(s.name() + " did not start in 5 minutes; see " + s.log());
+    }
+
+    /** The first {@code n} documents of a JSONL corpus to the {@code documents} topic, for the encoder. */
+    private static void feedDocuments(String bootstrap, Path file, int n) throws IOException {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        Pattern id = Pattern.compile("^\\{\"id\":\"([^\"]+)\"");
+        int sent = 0;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props);
+                BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
+                        Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null && sent < n; line = in.readLine()) {
+                Matcher m = id.matcher(line);
+                if (m.find()) {
+                    producer.send(new ProducerRecord<>("documents", m.group(1), line));
+                    sent++;
+                }
+            }
+        }
+        if (sent < n) {
+            throw new IllegalArgumentException(file + " has only " + sent + " documents, " + n + " wanted");
+        }
+    }
+
     private static void run(HttpClient http, URI base, List<String> queries, int clients, int seconds,
-            boolean report, boolean explain) throws Exception {
+            List<Service> services, boolean report, boolean explain) throws Exception {
         long[][] latencies = new long[clients][];
         int[] counts = new int[clients];
         AtomicLong rejected = new AtomicLong();
@@ -208,53 +334,65 @@ public final class SearchLoadHarness {
         }
         Arrays.sort(all);
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        System.out.printf("RESULT search-load explain=%b clients=%d seconds=%.0f answered=%d qps=%.1f p50_ms=%.0f p99_ms=%.0f"
-                        + " max_ms=%.0f rejected_503=%d rejected_per_s=%.1f failed=%d partial=%d rss_mb=%d load=%.2f%n",
+        System.out.printf(Locale.ROOT, "RESULT search-load explain=%b clients=%d seconds=%.0f answered=%d qps=%.1f p50_ms=%.0f"
+                        + " p99_ms=%.0f max_ms=%.0f rejected_503=%d rejected_per_s=%.1f failed=%d partial=%d"
+                        + " load1=%.2f %s%n",
                 explain, clients, elapsed, all.length, all.length / elapsed, pct(all, 0.50), pct(all, 0.99),
                 all.length == 0 ? 0 : all[all.length - 1] / 1e6, rejected.get(), rejected.get() / elapsed,
-                failed.get(), partial.get(), residentMegabytes(), load);
+                failed.get(), partial.get(), load, memory(services));
     }
 
     private static double pct(long[] sorted, double q) {
         return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (q * sorted.length))] / 1e6;
     }
 
-    /** Resident memory of this JVM (all services share it) from /proc, or -1 elsewhere. */
-    private static long residentMegabytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
-            }
-        } catch (Exception e) {
-            // not Linux
+    /** {@code name_rss_mb=… name_peak_mb=…} per service, from /proc/<pid>/status (VmRSS, VmHWM). */
+    private static String memory(List<Service> services) {
+        StringBuilder out = new StringBuilder();
+        for (Service s : services) {
+            Map<String, Long> status = procStatus(s.pid());
+            out.append(out.isEmpty() ? "" : " ").append(s.name()).append("_rss_mb=")
+                    .append(status.getOrDefault("VmRSS", -1024L) / 1024).append(' ').append(s.name())
+                    .append("_peak_mb=").append(status.getOrDefault("VmHWM", -1024L) / 1024);
         }
-        return -1;
+        return out.toString();
     }
 
-    private static void awaitAllDocuments(HttpClient http, URI base, String query, List<String> indexUrls,
+    private static Map<String, Long> procStatus(long pid) {
+        Map<String, Long> kb = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:") || line.startsWith("VmHWM:")) {
+                    kb.put(line.substring(0, 5), Long.parseLong(line.replaceAll("[^0-9]", "")));
+                }
+            }
+        } catch (IOException e) {
+            // not Linux, or the process is gone
+        }
+        return kb;
+    }
+
+    private static void awaitAllDocuments(HttpClient http, URI query, String q, List<Service> indexes,
             int documents) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
         while (System.nanoTime() < deadline) {
             long indexed = 0;
-            for (String url : indexUrls) {
-                String body = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/shards")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"documents\":(\\d+)").matcher(body);
+            for (Service index : indexes) {
+                Matcher m = DOCUMENTS.matcher(http.send(HttpRequest.newBuilder(index.base().resolve("/v1/shards"))
+                        .build(), HttpResponse.BodyHandlers.ofString()).body());
                 while (m.find()) {
                     indexed += Long.parseLong(m.group(1));
                 }
             }
-            int status = http.send(HttpRequest.newBuilder(base.resolve("/v1/search?q="
-                    + URLEncoder.encode(query, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString())
+            int status = http.send(HttpRequest.newBuilder(query.resolve("/v1/search?q="
+                    + URLEncoder.encode(q, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.discarding())
                     .statusCode();
             if (indexed >= documents && status == 200) {
                 return;
             }
-            Thread.sleep(500);
+            Thread.sleep(1000);
         }
-        throw new IllegalStateException("the index did not reach " + documents + " documents in 5 minutes");
+        throw new IllegalStateException("the index did not reach " + documents + " documents in 15 minutes");
     }
 
     private static List<String> queries(Path file) throws Exception {
