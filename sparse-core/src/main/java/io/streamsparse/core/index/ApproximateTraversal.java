@@ -85,7 +85,7 @@ final class ApproximateTraversal {
                 for (int j = blockStart[b], end = blockStart[b + 1]; j < end; j++) {
                     int s = docs[j];
                     if (v.visible(s) && scratch.markSeen(s) && (allowed == null || allowed.contains(s))) {
-                        float score = ScoreKernels.scoreSlot(q, v, s);
+                        float score = ScoreKernels.approximateScoreSlot(q, v, s);
                         top.offer(s, score);
                         blockBest = Math.max(blockBest, score);
                         scored++;
@@ -101,7 +101,7 @@ final class ApproximateTraversal {
             for (int j = 0; j < tailCount; j++) {
                 int s = tail[j];
                 if (v.visible(s) && scratch.markSeen(s) && (allowed == null || allowed.contains(s))) {
-                    top.offer(s, ScoreKernels.scoreSlot(q, v, s));
+                    top.offer(s, ScoreKernels.approximateScoreSlot(q, v, s));
                     scored++;
                 }
             }

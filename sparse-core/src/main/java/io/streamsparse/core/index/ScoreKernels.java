@@ -3,12 +3,36 @@ package io.streamsparse.core.index;
 /**
  * Stateless scoring loops over flat arrays. The query is a dense {@code float[vocabularySize]} (zero outside its
  * terms), so a document score is one gather per stored entry with no branches: simple counted loops that C2 unrolls.
- * Scores of the same (query, document) pair are bit-identical wherever they are computed, because every path sums
- * the same entries in the same (term-id) order and applies the document scale once at the end.
+ * Exact scores ({@link #scoreSlot}) of the same (query, document) pair are bit-identical wherever they are computed,
+ * because every exact path sums the same entries in the same (term-id) order and applies the document scale once at
+ * the end. The approximate traversal scores with {@link #approximateScoreSlot}, which takes the Vector API kernel
+ * ({@link VectorKernels}) where {@link #VECTORIZED}: its scores may differ from exact ones by float rounding.
  */
 final class ScoreKernels {
 
+    /**
+     * Whether the approximate traversal uses {@link VectorKernels}: opt-in with the system property
+     * {@value #VECTOR_PROPERTY}{@code =true}, and only where the JVM resolved {@code jdk.incubator.vector}
+     * ({@code --add-modules jdk.incubator.vector}) and its preferred shape is wide enough. Off by default because a
+     * full approximate traversal then no longer returns the exact mode's scores bit for bit (the property tests
+     * check that it does); otherwise the scalar loop, with the same results up to rounding.
+     */
+    static final boolean VECTORIZED = vectorApiUsable();
+    static final String VECTOR_PROPERTY = "streamsparse.vector";
+
     private ScoreKernels() {
+    }
+
+    private static boolean vectorApiUsable() {
+        if (!"true".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY))
+                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return false;
+        }
+        try {
+            return VectorKernels.usable();
+        } catch (LinkageError e) {
+            return false;
+        }
     }
 
     /** Σ q[terms[i]] · code[i] over {@code [from, to)} with one-byte codes; multiply by the document scale after. */
@@ -35,6 +59,17 @@ final class ScoreKernels {
         int to = v.start[slot + 1];
         float dot = v.codeBytes == 1 ? dotU8(q, v.terms, v.codes, from, to) : dotU16(q, v.terms, v.codes, from, to);
         return dot * v.scale[slot];
+    }
+
+    /**
+     * Score of slot {@code slot} for the approximate traversal: {@link #scoreSlot} up to float rounding, through the
+     * Vector API kernel where {@link #VECTORIZED} and the codes are u8.
+     */
+    static float approximateScoreSlot(float[] q, View v, int slot) {
+        if (!VECTORIZED || v.codeBytes != 1) {
+            return scoreSlot(q, v, slot);
+        }
+        return VectorKernels.dotU8(q, v.terms, v.codes, v.start[slot], v.start[slot + 1]) * v.scale[slot];
     }
 
     /** Σ q[terms[i]] · code[i] over a summary run (one-byte codes); multiply by the block scale after. */
