@@ -54,6 +54,10 @@ public record IndexProperties(
      * engine's default. Build knobs that differ from a restored snapshot's make the service rebuild the shard's lists
      * from the snapshot's documents at start.
      *
+     * @param vocabularySize  term ids are {@code < vocabularySize}: at least the encoder model's vocabulary (its
+     *                        output width; 30522 for the bundled BERT-vocabulary model); vectors with a larger term
+     *                        id go to the dead-letter topic. Stored in each snapshot's header: a snapshot written
+     *                        under another vocabulary size is refused at start (delete it and replay the topic)
      * @param blockSize       documents per block of an inverted list
      * @param pruneLambda     postings kept per inverted list (0: no static pruning)
      * @param summaryAlpha    share of a block summary's mass kept, in (0, 1]
@@ -61,7 +65,7 @@ public record IndexProperties(
      * @param queryCut        default number of heaviest query terms whose lists are traversed
      * @param heapFactor      default block-skipping factor (lower visits more blocks)
      */
-    public record Engine(Integer blockSize, Integer pruneLambda, Float summaryAlpha, Integer summaryMaxTerms,
+    public record Engine(Integer vocabularySize, Integer blockSize, Integer pruneLambda, Float summaryAlpha, Integer summaryMaxTerms,
                          Integer queryCut, Float heapFactor) {
 
         /**
@@ -71,6 +75,9 @@ public record IndexProperties(
          */
         public IndexConfig indexConfig() {
             IndexConfig c = IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.DEFERRED);
+            if (vocabularySize != null) {
+                c = c.withVocabularySize(vocabularySize);
+            }
             if (blockSize != null) {
                 c = c.withBlockSize(blockSize);
             }
@@ -125,7 +132,7 @@ public record IndexProperties(
                     + " maxConcurrentSearches=" + maxConcurrentSearches + " admissionWait=" + admissionWait);
         }
         partitions = List.copyOf(partitions);
-        engine = engine == null ? new Engine(null, null, null, null, null, null) : engine;
+        engine = engine == null ? new Engine(null, null, null, null, null, null, null) : engine;
         engine.indexConfig(); // invalid knobs fail at start, naming the knob
         engine.searchKnobs();
     }

@@ -28,8 +28,9 @@ class IndexPropertiesTest {
 
     @Test
     void setKnobsReachTheEngine() {
-        IndexProperties p = withEngine(new IndexProperties.Engine(32, 0, 1f, 64, 20, 0.7f));
+        IndexProperties p = withEngine(new IndexProperties.Engine(40000, 32, 0, 1f, 64, 20, 0.7f));
         IndexConfig c = p.engine().indexConfig();
+        assertEquals(40000, c.vocabularySize(), "a model with a larger vocabulary than BERT's");
         assertEquals(32, c.blockSize());
         assertEquals(0, c.pruneLambda());
         assertEquals(1f, c.summaryAlpha());
@@ -41,10 +42,13 @@ class IndexPropertiesTest {
     @Test
     void invalidKnobsFailAtStartNamingTheKnob() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> withEngine(new IndexProperties.Engine(0, null, null, null, null, null)));
+                () -> withEngine(new IndexProperties.Engine(null, 0, null, null, null, null, null)));
         assertTrue(e.getMessage().contains("blockSize"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> withEngine(new IndexProperties.Engine(null, null, null, null, null, -1f)));
+                () -> withEngine(new IndexProperties.Engine(0, null, null, null, null, null, null)));
+        assertTrue(e.getMessage().contains("vocabularySize"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> withEngine(new IndexProperties.Engine(null, null, null, null, null, null, -1f)));
         assertTrue(e.getMessage().contains("heapFactor"), e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package io.streamsparse.core.synthetic;
 
+import io.streamsparse.core.index.IndexConfig;
 import io.streamsparse.core.vector.EncodedDocument;
 import io.streamsparse.core.vector.SparseVector;
 import java.util.Arrays;
@@ -58,9 +59,14 @@ public final class SyntheticCorpus {
             }
         }
 
-        /** SPLADE-on-BERT-like defaults: vocabulary 30522, docs ≈ 120 terms, queries ≈ 45. */
+        /** SPLADE-on-BERT-like defaults: the engine's default vocabulary (30522), docs ≈ 120 terms, queries ≈ 45. */
         public static Params defaults() {
-            return new Params(30522, 2000, 300, 120, 45, 1.0, 0.6);
+            return new Params(IndexConfig.DEFAULT_VOCABULARY_SIZE, 2000, 300, 120, 45, 1.0, 0.6);
+        }
+
+        /** The same corpus shape over another vocabulary (a model whose vocabulary is not BERT's). */
+        public Params withVocabularySize(int v) {
+            return new Params(v, topics, topicTerms, docNnzMean, queryNnzMean, zipfExponent, topicShare);
         }
     }
 

@@ -89,4 +89,16 @@ class SyntheticCorpusTest {
         }
         return common;
     }
+
+    @Test
+    void anotherVocabularyUsesItsWholeRange() {
+        SyntheticCorpus c = new SyntheticCorpus(5, SyntheticCorpus.Params.defaults().withVocabularySize(40000));
+        int max = 0;
+        for (long i = 0; i < 2000; i++) {
+            SparseVector v = c.documentVector(i);
+            max = Math.max(max, v.termId(v.nnz() - 1));
+        }
+        assertTrue(max >= 30522 && max < 40000, "largest term id " + max);
+        assertEquals(30522, SyntheticCorpus.Params.defaults().vocabularySize());
+    }
 }
