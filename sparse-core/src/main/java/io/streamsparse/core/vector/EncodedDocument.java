@@ -10,16 +10,24 @@ import java.util.TreeMap;
  * @param title   display title, may be empty
  * @param snippet the start of the text, shown in results (the encoder bounds its length)
  * @param fields  keyword fields for filtering, kept sorted by key so equal documents encode to equal bytes
- * @param vector  the document's sparse vector
+ * @param vector  the document's sparse vector (the learned one)
+ * @param lexical the document's lexical (BM25) vector for hybrid retrieval, {@link SparseVector#EMPTY} when the
+ *                producer sent none (every record of format version 1)
  */
-public record EncodedDocument(String title, String snippet, Map<String, String> fields, SparseVector vector) {
+public record EncodedDocument(String title, String snippet, Map<String, String> fields, SparseVector vector,
+        SparseVector lexical) {
+
+    /** A document without a lexical vector. */
+    public EncodedDocument(String title, String snippet, Map<String, String> fields, SparseVector vector) {
+        this(title, snippet, fields, vector, SparseVector.EMPTY);
+    }
 
     public EncodedDocument {
         if (title == null || snippet == null) {
             throw new IllegalArgumentException("title and snippet must not be null (use \"\")");
         }
-        if (vector == null) {
-            throw new IllegalArgumentException("vector must not be null");
+        if (vector == null || lexical == null) {
+            throw new IllegalArgumentException("vector and lexical vector must not be null (use SparseVector.EMPTY)");
         }
         if (fields == null || fields.isEmpty()) {
             fields = Collections.emptyMap();
@@ -33,5 +41,15 @@ public record EncodedDocument(String title, String snippet, Map<String, String> 
             }
             fields = Collections.unmodifiableSortedMap(sorted);
         }
+    }
+
+    /** True when the document carries a lexical vector. */
+    public boolean hasLexical() {
+        return lexical.nnz() > 0;
+    }
+
+    /** This document with {@code value} as its lexical vector. */
+    public EncodedDocument withLexical(SparseVector value) {
+        return new EncodedDocument(title, snippet, fields, vector, value);
     }
 }

@@ -11,16 +11,22 @@ import java.util.TreeMap;
  * The one binary codec for sparse vectors and for the values of the {@code sparse-vectors} topic. Every service,
  * tool and snapshot goes through it; nothing else writes these bytes.
  *
- * <h2>Format, version 1</h2>
+ * <h2>Format, versions 1 and 2</h2>
  * All multi-byte fixed-width numbers are little-endian; {@code varint} is unsigned LEB128 (7 bits a byte).
  * <pre>
  * vectorBytes   := 'V' version=0x01 vectorBody
  * vectorBody    := nnz:varint termDelta:varint{nnz} weight:float32{nnz}
  *                  (termDelta[0] = termId[0]; termDelta[i] = termId[i] - termId[i-1] &gt; 0)
- * documentBytes := 'D' version=0x01 title:string snippet:string fieldCount:varint (key:string value:string){fieldCount}
- *                  vectorBody
+ * documentBytes := 'D' version=0x01 docHead vectorBody
+ *                | 'D' version=0x02 docHead vectorBody lexicalBody
+ * docHead       := title:string snippet:string fieldCount:varint (key:string value:string){fieldCount}
+ * lexicalBody   := vectorBody   (the lexical BM25 vector of hybrid retrieval, nnz &gt; 0)
  * string        := byteLength:varint utf8Bytes
  * </pre>
+ * Version 2 adds the document's lexical vector ({@link EncodedDocument#lexical()}); a document without one is
+ * written as version 1, byte for byte what earlier producers wrote, and a version-1 record decodes with
+ * {@link SparseVector#EMPTY} as its lexical vector, so old records, snapshots and topics stay readable. Bare vectors
+ * are version 1 only.
  * Weights are stored as exact float32: the codec loses nothing. Fields are written in key order, so equal documents
  * encode to equal bytes. Decoding validates everything (ids ascending, weights finite and non-negative, lengths
  * within the buffer) and throws {@link IllegalArgumentException} naming the problem; a decoder never trusts a
@@ -31,6 +37,8 @@ public final class SparseVectorCodec {
     public static final byte VECTOR_MAGIC = 'V';
     public static final byte DOCUMENT_MAGIC = 'D';
     public static final byte VERSION_1 = 1;
+    /** Documents with a lexical vector. */
+    public static final byte VERSION_2 = 2;
     /** Upper bound on non-zeros a decoder accepts (the BERT vocabulary is 30522); stops absurd allocations. */
     public static final int MAX_NNZ = 1 << 20;
 
@@ -46,7 +54,7 @@ public final class SparseVectorCodec {
 
     public static SparseVector decode(byte[] bytes) {
         ByteBuffer in = wrap(bytes);
-        checkHeader(in, VECTOR_MAGIC);
+        checkHeader(in, VECTOR_MAGIC, VERSION_1);
         SparseVector v = readVectorBody(in);
         checkConsumed(in);
         return v;
@@ -55,8 +63,9 @@ public final class SparseVectorCodec {
     public static byte[] encode(EncodedDocument doc) {
         byte[] title = doc.title().getBytes(StandardCharsets.UTF_8);
         byte[] snippet = doc.snippet().getBytes(StandardCharsets.UTF_8);
-        Writer w = new Writer(16 + title.length + snippet.length + doc.vector().nnz() * 7 + doc.fields().size() * 32);
-        w.put(DOCUMENT_MAGIC).put(VERSION_1);
+        Writer w = new Writer(16 + title.length + snippet.length + (doc.vector().nnz() + doc.lexical().nnz()) * 7
+                + doc.fields().size() * 32);
+        w.put(DOCUMENT_MAGIC).put(doc.hasLexical() ? VERSION_2 : VERSION_1);
         w.putBytes(title).putBytes(snippet);
         w.putVarint(doc.fields().size());
         for (Map.Entry<String, String> e : doc.fields().entrySet()) {
@@ -64,12 +73,15 @@ public final class SparseVectorCodec {
             w.putBytes(e.getValue().getBytes(StandardCharsets.UTF_8));
         }
         writeVectorBody(w, doc.vector());
+        if (doc.hasLexical()) {
+            writeVectorBody(w, doc.lexical());
+        }
         return w.toArray();
     }
 
     public static EncodedDocument decodeDocument(byte[] bytes) {
         ByteBuffer in = wrap(bytes);
-        checkHeader(in, DOCUMENT_MAGIC);
+        byte version = checkHeader(in, DOCUMENT_MAGIC, VERSION_2);
         String title = readString(in);
         String snippet = readString(in);
         int fieldCount = readLength(in, "field count");
@@ -81,8 +93,15 @@ public final class SparseVectorCodec {
             }
         }
         SparseVector vector = readVectorBody(in);
+        SparseVector lexical = SparseVector.EMPTY;
+        if (version == VERSION_2) {
+            lexical = readVectorBody(in);
+            if (lexical.nnz() == 0) {
+                throw new IllegalArgumentException("version 2 document with an empty lexical vector (write version 1)");
+            }
+        }
         checkConsumed(in);
-        return new EncodedDocument(title, snippet, fields, vector);
+        return new EncodedDocument(title, snippet, fields, vector, lexical);
     }
 
     private static void writeVectorBody(Writer w, SparseVector v) {
@@ -140,7 +159,8 @@ public final class SparseVectorCodec {
         return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private static void checkHeader(ByteBuffer in, byte magic) {
+    /** Checks the magic and a version in {@code [1, maxVersion]}; returns the version. */
+    private static byte checkHeader(ByteBuffer in, byte magic, byte maxVersion) {
         if (in.remaining() < 2) {
             throw new IllegalArgumentException("too short for a header: " + in.remaining() + " bytes");
         }
@@ -150,9 +170,10 @@ public final class SparseVectorCodec {
                     + (char) magic + "'");
         }
         byte version = in.get();
-        if (version != VERSION_1) {
+        if (version < VERSION_1 || version > maxVersion) {
             throw new IllegalArgumentException("unsupported format version " + version);
         }
+        return version;
     }
 
     private static void checkConsumed(ByteBuffer in) {

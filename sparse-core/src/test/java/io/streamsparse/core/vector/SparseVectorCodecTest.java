@@ -53,6 +53,61 @@ class SparseVectorCodecTest {
     }
 
     @Test
+    void documentWithLexicalVectorIsVersion2AndRoundTrips() {
+        Random rnd = new Random(9);
+        for (int trial = 0; trial < 200; trial++) {
+            SparseVector learned = randomVector(rnd, 100, 30522);
+            SparseVector lexical = SparseVector.of(new int[] {1 + rnd.nextInt(50), 100 + rnd.nextInt(30000)},
+                    new float[] {0.5f + rnd.nextFloat(), 0.5f + rnd.nextFloat()});
+            EncodedDocument doc = new EncodedDocument("t", "s", Map.of("k", "v"), learned, lexical);
+            byte[] bytes = SparseVectorCodec.encode(doc);
+            assertEquals(SparseVectorCodec.VERSION_2, bytes[1]);
+            EncodedDocument decoded = SparseVectorCodec.decodeDocument(bytes);
+            assertEquals(doc, decoded);
+            assertEquals(lexical, decoded.lexical());
+            for (int len = 0; len < bytes.length; len++) {
+                byte[] cut = Arrays.copyOf(bytes, len);
+                assertThrows(IllegalArgumentException.class, () -> SparseVectorCodec.decodeDocument(cut));
+            }
+        }
+    }
+
+    @Test
+    void version1RecordsStillDecodeWithoutALexicalVector() {
+        // a version-1 document as producers wrote it before version 2 existed: title "t", snippet "", no fields,
+        // vector {3: 1.0}
+        byte[] v1 = {'D', 1, 1, 't', 0, 0, 1, 3, 0, 0, (byte) 0x80, 0x3f};
+        EncodedDocument doc = SparseVectorCodec.decodeDocument(v1);
+        assertEquals(SparseVector.of(new int[] {3}, new float[] {1f}), doc.vector());
+        assertEquals(SparseVector.EMPTY, doc.lexical());
+        assertTrue(!doc.hasLexical());
+        // and a document without a lexical vector is still written as exactly those bytes
+        assertArrayEquals(v1, SparseVectorCodec.encode(doc));
+    }
+
+    @Test
+    void version2RulesAreEnforced() {
+        EncodedDocument plain = new EncodedDocument("t", "", Map.of(), SparseVector.of(new int[] {3}, new float[] {1f}));
+        byte[] v1 = SparseVectorCodec.encode(plain);
+        // version 2 must carry a non-empty lexical vector
+        byte[] emptyLexical = Arrays.copyOf(v1, v1.length + 1);
+        emptyLexical[1] = SparseVectorCodec.VERSION_2;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SparseVectorCodec.decodeDocument(emptyLexical));
+        assertTrue(e.getMessage().contains("empty lexical"), e.getMessage());
+        // a version-1 record with a lexical body appended is trailing garbage, not a lexical vector
+        byte[] withLexical = SparseVectorCodec.encode(plain.withLexical(SparseVector.of(new int[] {4},
+                new float[] {2f})));
+        withLexical[1] = SparseVectorCodec.VERSION_1;
+        assertThrows(IllegalArgumentException.class, () -> SparseVectorCodec.decodeDocument(withLexical));
+        // bare vectors have no version 2
+        byte[] bare = SparseVectorCodec.encode(SparseVector.EMPTY);
+        bare[1] = SparseVectorCodec.VERSION_2;
+        assertThrows(IllegalArgumentException.class, () -> SparseVectorCodec.decode(bare));
+        assertThrows(IllegalArgumentException.class, () -> plain.withLexical(null));
+    }
+
+    @Test
     void everyTruncationIsRejectedNotMisread() {
         EncodedDocument doc = new EncodedDocument("t", "s", Map.of("k", "v"),
                 SparseVector.of(new int[] {5, 300, 70000}, new float[] {1f, 2f, 3f}));

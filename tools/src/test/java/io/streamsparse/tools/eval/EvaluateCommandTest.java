@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamsparse.core.index.IndexConfig;
+import io.streamsparse.core.search.RankFusion;
 import io.streamsparse.core.search.SearchKnobs;
+import io.streamsparse.encoder.Bm25Parameters;
 import io.streamsparse.encoder.ModelResources;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -181,6 +183,29 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void hybridFusesTheModelWithLexicalVectorsOfThisEngine() throws IOException, InterruptedException {
+        EvaluateCommand.Report r = run("--model", model.toString(), "--tokenizer", TinySparseModel.TOKENIZER,
+                "--systems", "model,hybrid", "--fusion", "linear,rrf", "--fusion-weights", "0,0.2,1");
+        List<String> systems = r.rows().stream().map(ResultRow::system).toList();
+        assertEquals(List.of("model tiny.onnx exact", "model tiny.onnx approx", "lexical exact", "lexical approx",
+                "hybrid linear w=0.0 exact", "hybrid linear w=0.0 served", "hybrid linear w=0.2 exact",
+                "hybrid linear w=0.2 served", "hybrid linear w=1.0 exact", "hybrid linear w=1.0 served",
+                "hybrid rrf k=10 w=0.0 exact", "hybrid rrf k=10 w=0.0 served", "hybrid rrf k=10 w=0.2 exact",
+                "hybrid rrf k=10 w=0.2 served", "hybrid rrf k=10 w=1.0 exact", "hybrid rrf k=10 w=1.0 served"),
+                systems);
+        // BM25 through this engine finds every known item of this corpus first, as Lucene's BM25 does
+        assertEquals(1.0, row(r, "lexical exact").mrr10(), 1e-12);
+        assertTrue(row(r, "lexical exact").nnzPerDoc() > 5, row(r, "lexical exact").toString());
+        // weight 0 is the model's ranking, weight 1 the lexical one
+        for (String m : new String[] {"linear", "rrf k=10"}) {
+            assertEquals(row(r, "model tiny.onnx exact").mrr10(), row(r, "hybrid " + m + " w=0.0 exact").mrr10(),
+                    1e-12, m);
+            assertEquals(1.0, row(r, "hybrid " + m + " w=1.0 exact").mrr10(), 1e-12, m);
+        }
+        assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("lexical: BM25")), r.notes().toString());
+    }
+
+    @Test
     void optionsAreChecked() {
         assertThrows(IllegalArgumentException.class, () -> EvaluateOptions.parse(new String[] {"--split", "train"}));
         assertThrows(IllegalArgumentException.class, () -> EvaluateOptions.parse(new String[] {"--model", "m"}));
@@ -201,5 +226,17 @@ class EvaluateCommandTest {
         assertThrows(IllegalArgumentException.class, () -> EvaluateOptions.parse(new String[] {"--heap-factor", "x"}));
         assertTrue(EvaluateOptions.systemsDefaulted(new String[] {"--split", "val"}));
         assertTrue(!EvaluateOptions.systemsDefaulted(new String[] {"--systems=bm25"}));
+        assertThrows(IllegalArgumentException.class, () -> EvaluateOptions.parse(new String[] {"--systems", "hybrid"}));
+        assertThrows(IllegalArgumentException.class, () -> EvaluateOptions.parse(new String[] {"--fusion", "max"}));
+        assertThrows(IllegalArgumentException.class, () -> EvaluateOptions.parse(new String[] {"--fusion", "none"}));
+        assertThrows(IllegalArgumentException.class,
+                () -> EvaluateOptions.parse(new String[] {"--fusion-weights", "1.5"}));
+        assertThrows(IllegalArgumentException.class, () -> EvaluateOptions.parse(new String[] {"--fusion-depth", "0"}));
+        assertThrows(IllegalArgumentException.class, () -> EvaluateOptions.parse(new String[] {"--bm25-avgdl", "0"}));
+        EvaluateOptions h = EvaluateOptions.parse(new String[] {"--systems", "model,hybrid"});
+        assertEquals(List.of(RankFusion.Settings.DEFAULT, RankFusion.Settings.DEFAULT.withMethod(
+                RankFusion.Method.RRF)), h.fusions());
+        assertEquals(Bm25Parameters.DEFAULTS, h.bm25());
+        assertEquals(EvaluateCommand.DEPTH, h.fusionDepth());
     }
 }
