@@ -39,8 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
  * broker, the encoder with the bundled model, an index service owning both shards, the query service), configured as
  * in production: bearer tokens required (the query API and the index API each with its own token; the query service
  * sends the index token on its shard calls) and one allowed CORS origin. Every case must get its 4xx with an RFC 9457
- * problem detail saying what is wrong, never a 5xx, an HTML page or a reset; afterwards every valid document is
- * searchable at rank 1 and every service is ready. The test prints the table that docs/RELIABILITY.md carries.
+ * problem detail saying what is wrong, never a 5xx, an HTML page or a reset; afterwards every valid document (10
+ * written to Kafka, 2 through the ingest endpoint) is searchable at rank 1 and every service is ready. The test prints the table that docs/RELIABILITY.md carries.
  */
 class HttpAbuseMatrixTest {
 
@@ -74,7 +74,9 @@ class HttpAbuseMatrixTest {
         ConfigurableApplicationContext queryService = QueryServiceApplication.builder().run(kafka, "--server.port=0",
                 "--streamsparse.query.index-urls=" + index, "--streamsparse.query.discovery-interval=200ms",
                 "--streamsparse.api.tokens=" + QUERY_TOKEN, "--streamsparse.api.client-token=" + INDEX_TOKEN,
-                "--streamsparse.api.cors-allowed-origins=" + ALLOWED_ORIGIN);
+                "--streamsparse.api.cors-allowed-origins=" + ALLOWED_ORIGIN,
+                // below Tomcat's max-swallow-size (64 KB), so that the client reads the 413 rather than a reset
+                "--streamsparse.query.ingest.max-body-bytes=32768");
         services.add(queryService);
         query = base(queryService);
 
@@ -89,7 +91,18 @@ class HttpAbuseMatrixTest {
                         Map.of("id", e.getKey(), "title", e.getValue()[0], "text", e.getValue()[1]))));
             }
         }
+        for (Map.Entry<String, String> e : HTTP_DOCUMENTS.entrySet()) {
+            Answer written = ingest(JSON.writeValueAsString(Map.of("id", e.getKey(), "text", e.getValue()))).send();
+            assertThat(written.status()).as(written.body()).isEqualTo(202);
+        }
     }
+
+    /** Documents written through the query service's ingest endpoint; searchable like the Kafka-written ones. */
+    static final Map<String, String> HTTP_DOCUMENTS = Map.of(
+            "lighthouse", "The lighthouse keeper trims the lamp wick, winds the clockwork that turns the lens and logs"
+                    + " passing ships and foghorn signals.",
+            "origami", "Origami cranes folded from square paper: valley folds, mountain folds and a squash fold for"
+                    + " the wings.");
 
     private static URI base(ConfigurableApplicationContext context) {
         return URI.create("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"));
@@ -142,6 +155,11 @@ class HttpAbuseMatrixTest {
 
     static Request search(String rawQuery) {
         return () -> send(get(query, "/v1/search?" + rawQuery, QUERY_TOKEN));
+    }
+
+    static Request ingest(String json) {
+        return () -> send(get(query, "/v1/documents", QUERY_TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     static Request shardSearch(String json) {
@@ -230,6 +248,44 @@ class HttpAbuseMatrixTest {
         c.add(new Case("query", "malformed filter", search("q=volcano&filter=" + enc("a:b AND (")), 400, ""));
         c.add(new Case("query", "POST to a GET endpoint", () -> send(get(query, "/v1/search?q=x", QUERY_TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString("{}"))), 405, "not supported"));
+        // the query service's ingest endpoint: POST /v1/documents, DELETE /v1/documents/{id}
+        String doc = "{\"id\":\"x\",\"text\":\"volcano\"}";
+        byte[] overLimit = ("{\"id\":\"big\",\"text\":\"" + "w ".repeat(20_000) + "\"}")
+                .getBytes(StandardCharsets.US_ASCII);
+        c.add(new Case("ingest", "no token", () -> send(get(query, "/v1/documents", null)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(doc))), 401,
+                "needs an 'Authorization: Bearer <token>' header"));
+        c.add(new Case("ingest", "40 KB body with Content-Length (limit 32 KiB here)", () -> send(get(query, "/v1/documents",
+                QUERY_TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(overLimit))), 413, "exceeds"));
+        c.add(new Case("ingest", "40 KB body chunked (no Content-Length)", () -> send(get(query, "/v1/documents",
+                QUERY_TOKEN).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers
+                .ofInputStream(() -> new ByteArrayInputStream(overLimit)))), 413, "exceeds"));
+        c.add(new Case("ingest", "empty body", ingest(""), 400, ""));
+        c.add(new Case("ingest", "malformed JSON", ingest("{\"id\":\"a\","), 400, ""));
+        c.add(new Case("ingest", "JSON null", ingest("null"), 400, ""));
+        c.add(new Case("ingest", "empty array", ingest("[]"), 400, "empty array"));
+        c.add(new Case("ingest", "text a number", ingest("{\"id\":\"a\",\"text\":5}"), 400, "'text' must be a string"));
+        c.add(new Case("ingest", "text missing", ingest("{\"id\":\"a\"}"), 400, "'text'"));
+        c.add(new Case("ingest", "id missing", ingest("{\"text\":\"volcano\"}"), 400, "id"));
+        c.add(new Case("ingest", "NBSP and zero-width-only text", ingest("{\"id\":\"a\",\"text\":\"\\u00a0\\u200b\"}"),
+                400, "blank"));
+        c.add(new Case("ingest", "10,000-deep JSON", ingest("{\"id\":\"a\",\"text\":\"x\",\"fields\":"
+                + "[".repeat(10_000) + "]".repeat(10_000) + "}"), 400, ""));
+        c.add(new Case("ingest", "100,001-char text", ingest("{\"id\":\"a\",\"text\":\"" + "w".repeat(100_001) + "\"}"),
+                400, "100000"));
+        c.add(new Case("ingest", "513-char id", ingest("{\"id\":\"" + "k".repeat(513) + "\",\"text\":\"x\"}"), 400,
+                "512"));
+        c.add(new Case("ingest", "501 documents in one batch", ingest("[" + String.join(",",
+                java.util.Collections.nCopies(501, doc)) + "]"), 400, "the limit is 500"));
+        c.add(new Case("ingest", "one bad document in a batch", ingest("[{\"id\":\"batch-ok\",\"text\":\"fine\"},"
+                + "{\"id\":\"batch-bad\"}]"), 400, "documents[1]"));
+        c.add(new Case("ingest", "wrong content type", () -> send(get(query, "/v1/documents", QUERY_TOKEN)
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(doc))), 415, ""));
+        c.add(new Case("ingest", "DELETE with a 513-char id", () -> send(get(query, "/v1/documents/"
+                + "k".repeat(513), QUERY_TOKEN).DELETE()), 400, "512"));
+        c.add(new Case("ingest", "GET on /v1/documents", () -> send(get(query, "/v1/documents", QUERY_TOKEN)), 405,
+                ""));
         // an index service: POST /v1/shards/{shard}/search and its other endpoints
         c.add(new Case("index", "no token", () -> send(get(index, "/v1/shards", null)), 401,
                 "needs an 'Authorization: Bearer <token>' header"));
@@ -326,14 +382,18 @@ class HttpAbuseMatrixTest {
             assertThat(ready.status()).as("readiness of %s (no token needed)", service).isEqualTo(200);
         }
         awaitEveryDocumentSearchable();
+        Answer refusedBatch = send(get(query, "/v1/search?k=10&mode=exact&q=fine", QUERY_TOKEN));
+        assertThat(refusedBatch.body()).as("a batch with one bad document writes nothing").doesNotContain("batch-ok");
     }
 
     /** Each document of the corpus is the top hit for its own text (through the query service, with its token). */
     static void awaitEveryDocumentSearchable() {
         Map<String, String> topHit = new LinkedHashMap<>();
+        Map<String, String> texts = new LinkedHashMap<>(HTTP_DOCUMENTS);
+        PipelineEndToEndTest.CORPUS.forEach((id, doc) -> texts.put(id, doc[1]));
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            for (Map.Entry<String, String[]> e : PipelineEndToEndTest.CORPUS.entrySet()) {
-                Answer a = send(get(query, "/v1/search?k=3&q=" + enc(e.getValue()[1]), QUERY_TOKEN));
+            for (Map.Entry<String, String> e : texts.entrySet()) {
+                Answer a = send(get(query, "/v1/search?k=3&q=" + enc(e.getValue()), QUERY_TOKEN));
                 assertThat(a.status()).as(a.body()).isEqualTo(200);
                 JsonNode result = JSON.readTree(a.body());
                 assertThat(result.path("partial").asBoolean()).as(a.body()).isFalse();
