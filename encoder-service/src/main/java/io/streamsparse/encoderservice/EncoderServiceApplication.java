@@ -26,7 +26,14 @@ import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.util.backoff.ExponentialBackOff;
 
-@SpringBootApplication
+// The encoder serves no API beyond actuator. Spring Security reaches its classpath where the three services share one
+// (the e2e tests): its defaults would put Basic auth in front of the probes and /actuator/prometheus.
+@SpringBootApplication(excludeName = {
+        "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration"})
 @ConfigurationPropertiesScan
 public class EncoderServiceApplication {
 
