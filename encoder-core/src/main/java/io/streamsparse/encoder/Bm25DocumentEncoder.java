@@ -2,7 +2,6 @@ package io.streamsparse.encoder;
 
 import io.streamsparse.core.vector.SparseVector;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -47,54 +46,21 @@ public final class Bm25DocumentEncoder implements SparseEncoder {
 
     @Override
     public List<SparseVector> encode(List<String> texts) {
-        if (texts == null) {
-            throw new IllegalArgumentException("texts must not be null");
-        }
-        for (int i = 0; i < texts.size(); i++) {
-            SparseEncoder.requireText(texts.get(i), i);
-        }
-        if (closed) {
-            throw new IllegalStateException("encoder is closed");
-        }
-        SparseVector[] out = new SparseVector[texts.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = encodeOne(texts.get(i));
-        }
-        encoded.add(out.length);
-        return Collections.unmodifiableList(Arrays.asList(out));
+        List<SparseVector> out = SparseEncoder.encodeEach(texts, closed, this::encodeOne);
+        encoded.add(out.size());
+        return out;
     }
 
     private SparseVector encodeOne(String text) {
-        HfTokenizer.Tokens t = tokenizer.encode(text);
-        if (t.truncated()) {
+        HfTokenizer.TermCounts bag = tokenizer.countTerms(text);
+        if (bag.truncated()) {
             truncated.increment();
         }
-        long[] ids = t.ids().clone();
-        Arrays.sort(ids);
-        int[] terms = new int[ids.length];
-        int[] counts = new int[ids.length];
-        int distinct = 0;
-        int length = 0;
-        // invariant: ids[0..i) are folded into terms/counts[0..distinct), one entry per distinct non-special id
-        for (int i = 0; i < ids.length; ) {
-            long id = ids[i];
-            int j = i;
-            while (j < ids.length && ids[j] == id) {
-                j++;
-            }
-            if (!tokenizer.isSpecial(id)) {
-                terms[distinct] = Math.toIntExact(id);
-                counts[distinct] = j - i;
-                length += j - i;
-                distinct++;
-            }
-            i = j;
+        float[] weights = new float[bag.size()];
+        for (int i = 0; i < bag.size(); i++) {
+            weights[i] = parameters.saturatedFrequency(bag.counts()[i], bag.length());
         }
-        float[] weights = new float[distinct];
-        for (int i = 0; i < distinct; i++) {
-            weights[i] = parameters.saturatedFrequency(counts[i], length);
-        }
-        return SparseVector.ofSorted(Arrays.copyOf(terms, distinct), weights);
+        return SparseVector.ofSorted(Arrays.copyOf(bag.terms(), bag.size()), weights);
     }
 
     @Override

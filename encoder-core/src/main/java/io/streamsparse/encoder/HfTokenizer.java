@@ -209,6 +209,36 @@ final class HfTokenizer implements AutoCloseable {
     }
 
     /** True for ids that never become terms. Ids outside the vocabulary are not special. */
+    /** A text's distinct non-special token ids, ascending, with their counts: the bag of words of lexical weights. */
+    record TermCounts(int[] terms, int[] counts, int size, int length, boolean truncated) {
+    }
+
+    TermCounts countTerms(String text) {
+        Tokens t = encode(text);
+        long[] ids = t.ids().clone();
+        Arrays.sort(ids);
+        int[] terms = new int[ids.length];
+        int[] counts = new int[ids.length];
+        int distinct = 0;
+        int length = 0;
+        // invariant: ids[0..i) are folded into terms/counts[0..distinct), one entry per distinct non-special id
+        for (int i = 0; i < ids.length; ) {
+            long id = ids[i];
+            int j = i;
+            while (j < ids.length && ids[j] == id) {
+                j++;
+            }
+            if (!isSpecial(id)) {
+                terms[distinct] = Math.toIntExact(id);
+                counts[distinct] = j - i;
+                length += j - i;
+                distinct++;
+            }
+            i = j;
+        }
+        return new TermCounts(terms, counts, distinct, length, t.truncated());
+    }
+
     boolean isSpecial(long id) {
         return id >= 0 && id < special.length && special[(int) id];
     }

@@ -1,7 +1,10 @@
 package io.streamsparse.encoder;
 
 import io.streamsparse.core.vector.SparseVector;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Turns texts into sparse vectors over a tokenizer's vocabulary (term id = token id).
@@ -48,6 +51,25 @@ public interface SparseEncoder extends AutoCloseable {
     void close();
 
     /** Checks one element of an input list. */
+    /** The shared body of {@link #encode(List)} for encoders that take one text at a time. */
+    static List<SparseVector> encodeEach(List<String> texts, boolean closed,
+            Function<String, SparseVector> encodeOne) {
+        if (texts == null) {
+            throw new IllegalArgumentException("texts must not be null");
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            requireText(texts.get(i), i);
+        }
+        if (closed) {
+            throw new IllegalStateException("encoder is closed");
+        }
+        SparseVector[] out = new SparseVector[texts.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = encodeOne.apply(texts.get(i));
+        }
+        return Collections.unmodifiableList(Arrays.asList(out));
+    }
+
     static String requireText(String text, int index) {
         if (text == null) {
             throw new IllegalArgumentException("text " + index + " is null");
