@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -40,24 +39,24 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * Load on the query service, closed loop, with every service in its own JVM as operators run them
- * ({@code java <jvm options> -jar <module>-exec.jar}), so that each one's resident memory can be read from
- * {@code /proc/<pid>/status}: two index shards fed with SPLADE-like synthetic vectors ({@link SyntheticCorpus}), the
- * query service encoding real query texts with the bundled model (the Debian synopses of
- * {@code data/sample/queries.jsonl.gz}), optionally the encoder service working through a backlog of real documents
- * ({@code data/sample/docs.jsonl.gz}) at the same time, and C client threads each sending one search after another.
- * The broker runs in this JVM, which does nothing else but the clients.
+ * ({@link ServiceJvm}), so that each one's resident memory can be read from {@code /proc/<pid>/status}: two index
+ * shards fed with SPLADE-like synthetic vectors ({@link SyntheticCorpus}), the query service encoding real query
+ * texts with the bundled model (the Debian synopses of {@code data/sample/queries.jsonl.gz}), optionally the encoder
+ * service after it has encoded the first N real documents of {@code data/sample/docs.jsonl.gz} (they are indexed
+ * before the load starts; {@link IngestOverloadHarness} loads the encoder itself), and C client threads each sending
+ * one search after another. The broker runs in this JVM, which does nothing else but the clients.
  *
  * <p>For each client count it prints one {@code RESULT} line: QPS of answered (200) searches, their p50/p99/max
- * latency, the 503 rejections of admission control, other failures, the load average, and for each service its
- * resident memory now ({@code VmRSS}) and at its peak ({@code VmHWM}), in MiB. Each child gets a private
- * {@code DJL_CACHE_DIR} and {@code java.io.tmpdir} (native libraries unpack there; a cache shared with other
- * processes unpacking at the same moment once crashed a run), and the query service a fixed shard count, so it
- * never waits on the broker's admin API under load.
+ * latency, the 503s of admission control ({@code rejected_503}: they carry {@code Retry-After}), the 503s of searches
+ * that no shard answered within the shard timeout ({@code no_shard_503}), other failures, answers with
+ * {@code partial: true}, the load average, and for each service its resident memory now ({@code VmRSS}) and at its
+ * peak ({@code VmHWM}), in MiB. The query service gets a fixed shard count, so it never waits on the broker's admin
+ * API under load.
  *
  * <p>Run from the repository root (not a test: it takes minutes and measures time), under the machine's lock:
  * <pre>
- * mvn -B -o -pl e2e-tests -am package -DskipTests
- * mvn -B -o -pl e2e-tests dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * mvn -B -o -pl e2e-tests -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt \
+ *     -Dmdep.includeScope=test
  * flock /work/heavy.lock java -cp e2e-tests/target/test-classes:$(cat /tmp/cp.txt) \
  *     io.streamsparse.e2e.bench.SearchLoadHarness --clients 16,64 --seconds 20 [--max-concurrent N] \
  *     [--jvm "-Xmx1g"] [--encoder-documents 3000] [--env MALLOC_ARENA_MAX=2] [--sysprop streamsparse.onnx.cpu-arena=true]
@@ -74,13 +73,6 @@ public final class SearchLoadHarness {
     private static final Pattern DOCUMENTS = Pattern.compile("\"documents\":(\\d+)");
 
     private SearchLoadHarness() {
-    }
-
-    /** One service in its own JVM. */
-    record Service(String name, Process process, URI base, Path log) {
-        long pid() {
-            return process.pid();
-        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -144,8 +136,7 @@ public final class SearchLoadHarness {
                         SparseVectorCodec.encode(corpus.document(i))));
             }
         }
-        List<Service> services = new ArrayList<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> services.forEach(s -> s.process().destroyForcibly())));
+        List<ServiceJvm> services = new ArrayList<>();
         List<String> indexUrls = new ArrayList<>();
         for (int shard = 0; shard < 2; shard++) {
             for (int replica = 0; replica < replicas; replica++) {
@@ -154,7 +145,7 @@ public final class SearchLoadHarness {
                 if (maxConcurrent != null) {
                     indexArgs.add("--streamsparse.index.max-concurrent-searches=" + maxConcurrent);
                 }
-                Service index = start("index-" + shard + "-" + replica, "index-service", run, jvm, env, indexArgs);
+                ServiceJvm index = ServiceJvm.start("index-" + shard + "-" + replica, "index-service", run, jvm, env, indexArgs);
                 services.add(index);
                 indexUrls.add(index.base().toString());
             }
@@ -168,21 +159,21 @@ public final class SearchLoadHarness {
         if (hedgeDelay != null) {
             queryArgs.add("--streamsparse.query.hedge-delay=" + hedgeDelay);
         }
-        Service query = start("query", "query-service", run, jvm, env, queryArgs);
+        ServiceJvm query = ServiceJvm.start("query", "query-service", run, jvm, env, queryArgs);
         services.add(query);
         if (encoderDocuments > 0) {
-            services.add(start("encoder", "encoder-service", run, jvm, env, List.of(kafka)));
+            services.add(ServiceJvm.start("encoder", "encoder-service", run, jvm, env, List.of(kafka)));
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        for (Service s : services) {
-            awaitReady(http, s);
+        for (ServiceJvm s : services) {
+            s.awaitLive(http);
         }
         if (encoderDocuments > 0) {
             feedDocuments(broker.getBrokersAsString(), Path.of("data/sample/docs.jsonl.gz"), encoderDocuments);
         }
         awaitAllDocuments(http, query.base(), queries.get(0), services.subList(0, indexCount),
                 (documents + encoderDocuments) * replicas);
-        System.out.println("indexed " + (documents + encoderDocuments) + " documents; " + memory(services));
+        System.out.println("indexed " + (documents + encoderDocuments) + " documents; " + ServiceJvm.memory(services));
 
         System.out.printf("RESULT search-load-setup documents=%d replicas=%d hedge_delay=%s max_concurrent=%s%n",
                 documents, replicas, hedgeDelay == null ? "default" : hedgeDelay,
@@ -194,59 +185,9 @@ public final class SearchLoadHarness {
                 run(http, query.base(), queries, clients, seconds, services, true, true);
             }
         }
-        for (Service s : services) {
-            s.process().destroy();
-        }
-        for (Service s : services) {
-            s.process().waitFor();
-        }
+        ServiceJvm.stopAll(services);
         broker.destroy();
         System.exit(0);
-    }
-
-    private static Service start(String name, String module, Path run, List<String> jvm, Map<String, String> env,
-            List<String> args) throws IOException {
-        Path jar = Path.of(module, "target", module + "-0.1.0-SNAPSHOT-exec.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: mvn -B -o -pl e2e-tests -am package -DskipTests");
-        }
-        Path tmp = Files.createDirectories(run.resolve(name + "-tmp"));
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvm);
-        cmd.add("-Djava.io.tmpdir=" + tmp);
-        cmd.add("-DDJL_CACHE_DIR=" + tmp.resolve("djl"));
-        cmd.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1",
-                "--logging.level.root=WARN"));
-        cmd.addAll(args);
-        Path log = run.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(env);
-        builder.environment().put("DJL_CACHE_DIR", tmp.resolve("djl").toString());
-        return new Service(name, builder.start(), URI.create("http://127.0.0.1:" + port), log);
-    }
-
-    private static void awaitReady(HttpClient http, Service s) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!s.process().isAlive()) {
-                throw new IllegalStateException(s.name() + " exited; see " + s.log());
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(s.base().resolve("/actuator/health/liveness")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException(s.name() + " did not start in 5 minutes; see " + s.log());
     }
 
     /** The first {@code n} documents of a JSONL corpus to the {@code documents} topic, for the encoder. */
@@ -274,10 +215,11 @@ public final class SearchLoadHarness {
     }
 
     private static void run(HttpClient http, URI base, List<String> queries, int clients, int seconds,
-            List<Service> services, boolean report, boolean explain) throws Exception {
+            List<ServiceJvm> services, boolean report, boolean explain) throws Exception {
         long[][] latencies = new long[clients][];
         int[] counts = new int[clients];
         AtomicLong rejected = new AtomicLong();
+        AtomicLong unavailable = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         AtomicLong partial = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
@@ -303,8 +245,10 @@ public final class SearchLoadHarness {
                             if (counts[client] < latencies[client].length) {
                                 latencies[client][counts[client]++] = nanos;
                             }
+                        } else if (r.statusCode() == 503 && r.headers().firstValue("Retry-After").isPresent()) {
+                            rejected.incrementAndGet(); // admission control
                         } else if (r.statusCode() == 503) {
-                            rejected.incrementAndGet();
+                            unavailable.incrementAndGet(); // no shard answered within the shard timeout
                         } else {
                             failed.incrementAndGet();
                         }
@@ -335,49 +279,24 @@ public final class SearchLoadHarness {
         Arrays.sort(all);
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         System.out.printf(Locale.ROOT, "RESULT search-load explain=%b clients=%d seconds=%.0f answered=%d qps=%.1f p50_ms=%.0f"
-                        + " p99_ms=%.0f max_ms=%.0f rejected_503=%d rejected_per_s=%.1f failed=%d partial=%d"
+                        + " p99_ms=%.0f max_ms=%.0f rejected_503=%d rejected_per_s=%.1f no_shard_503=%d failed=%d"
+                        + " partial=%d"
                         + " load1=%.2f %s%n",
                 explain, clients, elapsed, all.length, all.length / elapsed, pct(all, 0.50), pct(all, 0.99),
                 all.length == 0 ? 0 : all[all.length - 1] / 1e6, rejected.get(), rejected.get() / elapsed,
-                failed.get(), partial.get(), load, memory(services));
+                unavailable.get(), failed.get(), partial.get(), load, ServiceJvm.memory(services));
     }
 
     private static double pct(long[] sorted, double q) {
         return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (q * sorted.length))] / 1e6;
     }
 
-    /** {@code name_rss_mb=… name_peak_mb=…} per service, from /proc/<pid>/status (VmRSS, VmHWM). */
-    private static String memory(List<Service> services) {
-        StringBuilder out = new StringBuilder();
-        for (Service s : services) {
-            Map<String, Long> status = procStatus(s.pid());
-            out.append(out.isEmpty() ? "" : " ").append(s.name()).append("_rss_mb=")
-                    .append(status.getOrDefault("VmRSS", -1024L) / 1024).append(' ').append(s.name())
-                    .append("_peak_mb=").append(status.getOrDefault("VmHWM", -1024L) / 1024);
-        }
-        return out.toString();
-    }
-
-    private static Map<String, Long> procStatus(long pid) {
-        Map<String, Long> kb = new LinkedHashMap<>();
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:") || line.startsWith("VmHWM:")) {
-                    kb.put(line.substring(0, 5), Long.parseLong(line.replaceAll("[^0-9]", "")));
-                }
-            }
-        } catch (IOException e) {
-            // not Linux, or the process is gone
-        }
-        return kb;
-    }
-
-    private static void awaitAllDocuments(HttpClient http, URI query, String q, List<Service> indexes,
+    private static void awaitAllDocuments(HttpClient http, URI query, String q, List<ServiceJvm> indexes,
             int documents) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
         while (System.nanoTime() < deadline) {
             long indexed = 0;
-            for (Service index : indexes) {
+            for (ServiceJvm index : indexes) {
                 Matcher m = DOCUMENTS.matcher(http.send(HttpRequest.newBuilder(index.base().resolve("/v1/shards"))
                         .build(), HttpResponse.BodyHandlers.ofString()).body());
                 while (m.find()) {
