@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One of our services in its own JVM, started the way operators run it ({@code java <jvm options> -jar
@@ -105,15 +107,42 @@ record ServiceJvm(String name, Process process, URI base, Path log) {
         return kib;
     }
 
-    /** {@code name_rss_mb=… name_peak_mb=…} per service, in MiB. */
+    /**
+     * {@code name_rss_mb=… name_peak_mb=… name_heap_mb=…} per service, in MiB: resident now and at the peak, and the
+     * heap the JVM has committed (Micrometer's {@code jvm_memory_committed_bytes{area="heap"}}); resident memory less
+     * the heap is the JVM's own native memory (metaspace, code, threads, GC) plus ONNX Runtime's.
+     */
     static String memory(List<ServiceJvm> services) {
         StringBuilder out = new StringBuilder();
         for (ServiceJvm s : services) {
             Map<String, Long> kib = s.residentKib();
             out.append(out.isEmpty() ? "" : " ").append(s.name()).append("_rss_mb=").append(mib(kib.get("VmRSS")))
-                    .append(' ').append(s.name()).append("_peak_mb=").append(mib(kib.get("VmHWM")));
+                    .append(' ').append(s.name()).append("_peak_mb=").append(mib(kib.get("VmHWM")))
+                    .append(' ').append(s.name()).append("_heap_mb=").append(s.heapCommittedMib());
         }
         return out.toString();
+    }
+
+    private static final HttpClient METRICS = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Pattern HEAP_COMMITTED = Pattern.compile(
+            "^jvm_memory_committed_bytes\\{[^}]*area=\"heap\"[^}]*\\}\\s+(\\S+)$", Pattern.MULTILINE);
+
+    /** Committed heap in MiB, from {@code /actuator/prometheus}; -1 when it does not answer. */
+    private long heapCommittedMib() {
+        try {
+            String text = METRICS.send(HttpRequest.newBuilder(base.resolve("/actuator/prometheus"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            double bytes = 0;
+            for (Matcher m = HEAP_COMMITTED.matcher(text); m.find(); ) {
+                bytes += Double.parseDouble(m.group(1));
+            }
+            return (long) (bytes / (1 << 20));
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     private static long mib(long kib) {
