@@ -18,9 +18,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -337,6 +340,76 @@ class ManifestsTest {
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), output);
         assertEquals("", output.strip());
+    }
+
+    /**
+     * docs/BENCHMARKS.md, "Resident memory budget": a service's resident memory stays within 1.5 x its heap, plus the
+     * ONNX model for the services that run it (bundled model 23 MB; {@link #MODEL_ALLOWANCE_BYTES} leaves room for
+     * its session). Every service container's memory limit must hold that budget for the heap its {@code JAVA_OPTS}
+     * gives it ({@code -Xmx}, or {@code -XX:MaxRAMPercentage} of the limit), so a pod at its budget is never
+     * OOM-killed.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyServiceMemoryLimitHoldsItsResidentBudget() throws Exception {
+        List<Map<String, Object>> base = Kustomize.build(K8S.resolve("base"));
+        Map<String, Object> config = (Map<String, Object>) find(base, "ConfigMap", "streamsparse-config").get("data");
+        int checked = 0;
+        for (Map<String, Object> o : base) {
+            Map<String, Object> template = (Map<String, Object>) spec(o).get("template");
+            if (template == null) {
+                continue;
+            }
+            for (Map<String, Object> c : (List<Map<String, Object>>) spec(template).get("containers")) {
+                String image = String.valueOf(c.get("image"));
+                if (!image.matches("streamsparse/(query|encoder|index)-service:.*")) {
+                    continue;
+                }
+                String where = o.get("kind") + "/" + Kustomize.metadata(o).get("name");
+                String javaOpts = ((List<Map<String, Object>>) c.getOrDefault("env", List.of())).stream()
+                        .filter(e -> "JAVA_OPTS".equals(e.get("name"))).map(e -> (String) e.get("value")).findFirst()
+                        .orElse((String) config.get("JAVA_OPTS"));
+                long limit = quantityBytes((String) ((Map<String, Object>) ((Map<String, Object>) c.get("resources"))
+                        .get("limits")).get("memory"));
+                long heap = heapBytes(javaOpts, limit);
+                long budget = heap * 3 / 2 + (image.contains("/index-service") ? 0 : MODEL_ALLOWANCE_BYTES);
+                assertTrue(budget <= limit, where + ": 1.5 x heap " + heap / MIB + " MiB (" + javaOpts + ")"
+                        + (image.contains("/index-service") ? "" : " + model") + " = " + budget / MIB
+                        + " MiB exceeds the memory limit " + limit / MIB + " MiB");
+                checked++;
+            }
+        }
+        assertTrue(checked >= 3, "query, encoder and index containers checked: " + checked);
+    }
+
+    private static final long MIB = 1L << 20;
+    /** The bundled ONNX model (23 MB) and its ONNX Runtime session, off the heap. */
+    static final long MODEL_ALLOWANCE_BYTES = 64 * MIB;
+
+    /** The heap {@code javaOpts} give a JVM in a container with memory limit {@code limit}. */
+    static long heapBytes(String javaOpts, long limit) {
+        Matcher xmx = Pattern.compile("-Xmx(\\d+[kKmMgG]?)").matcher(javaOpts);
+        if (xmx.find()) {
+            return quantityBytes(xmx.group(1));
+        }
+        Matcher percent = Pattern.compile("-XX:MaxRAMPercentage=([0-9.]+)")
+                .matcher(javaOpts);
+        if (percent.find()) {
+            return (long) (limit * Double.parseDouble(percent.group(1)) / 100);
+        }
+        throw new AssertionError("JAVA_OPTS sets no heap size (-Xmx or -XX:MaxRAMPercentage): " + javaOpts);
+    }
+
+    /** A Kubernetes memory quantity ({@code 1536Mi}, {@code 4Gi}) or a JVM size ({@code 512m}, {@code 1g}) in bytes. */
+    static long quantityBytes(String quantity) {
+        Matcher m = Pattern.compile("(\\d+)([KMG]i|[kKmMgG])?").matcher(quantity);
+        assertTrue(m.matches(), "not a memory quantity: " + quantity);
+        long n = Long.parseLong(m.group(1));
+        return m.group(2) == null ? n : switch (m.group(2).substring(0, 1).toUpperCase(Locale.ROOT)) {
+            case "K" -> n << 10;
+            case "M" -> n << 20;
+            default -> n << 30;
+        };
     }
 
     static Map<String, Object> find(List<Map<String, Object>> objects, String kind, String name) {
