@@ -66,7 +66,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * {@code max-concurrent-searches} (default: the services' own); 10000 turns admission control off for the "before"
  * rows. {@code --replicas} starts R index instances per shard, {@code --hedge-delay} sets
  * {@code streamsparse.query.hedge-delay} (hedging pays only with replicas). {@code --explain} runs each client count
- * twice, without and with {@code explain=true}, to measure what explanations cost.
+ * four times, alternately without and with {@code explain=true}, to measure what explanations cost.
  */
 public final class SearchLoadHarness {
 
@@ -178,10 +178,13 @@ public final class SearchLoadHarness {
         System.out.printf("RESULT search-load-setup documents=%d replicas=%d hedge_delay=%s max_concurrent=%s%n",
                 documents, replicas, hedgeDelay == null ? "default" : hedgeDelay,
                 maxConcurrent == null ? "default" : maxConcurrent);
-        run(http, query.base(), queries, 4, 5, services, false, compareExplain); // warm-up: JIT, connection pools
+        // warm-up: JIT, connection pools (both paths when explanations are compared)
+        run(http, query.base(), queries, 4, compareExplain ? 15 : 5, services, false, compareExplain);
         for (int clients : clientCounts) {
             run(http, query.base(), queries, clients, seconds, services, true, false);
-            if (compareExplain) {
+            if (compareExplain) { // off, on, off, on: a drift over time (JIT, heap growth) shows up as such
+                run(http, query.base(), queries, clients, seconds, services, true, true);
+                run(http, query.base(), queries, clients, seconds, services, true, false);
                 run(http, query.base(), queries, clients, seconds, services, true, true);
             }
         }
