@@ -345,7 +345,7 @@ class ManifestsTest {
     /**
      * docs/BENCHMARKS.md, "Resident memory budget": a service's resident memory stays within its heap plus
      * {@link #NATIVE_BUDGET_BYTES} (what the JVM keeps off the heap, and ONNX Runtime with the model where one runs;
-     * measured at most 374 MiB). Every service container's memory limit must hold that budget for the heap its
+     * measured at most 462 MiB). Every service container's memory limit must hold that budget for the heap its
      * {@code JAVA_OPTS} give it ({@code -Xmx}, or {@code -XX:MaxRAMPercentage} of the limit), so that a pod within
      * its budget is never OOM-killed.
      */
