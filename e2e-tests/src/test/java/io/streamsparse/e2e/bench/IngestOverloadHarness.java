@@ -49,7 +49,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <pre>
  * mvn -B -o -pl e2e-tests -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt \
  *     -Dmdep.includeScope=test
- * flock /work/heavy.lock java -Xmx1g -cp e2e-tests/target/test-classes:$(cat /tmp/cp.txt) \
+ * java -Xmx1g -cp e2e-tests/target/test-classes:$(cat /tmp/cp.txt) \
  *     io.streamsparse.e2e.bench.IngestOverloadHarness --rate 100 --seconds 60 [--jvm "-Xmx1g"] [--catch-up-limit 900]
  * </pre>
  * Ends with one {@code RESULT} line; exits 1 when a document is lost or the pipeline did not catch up in time.

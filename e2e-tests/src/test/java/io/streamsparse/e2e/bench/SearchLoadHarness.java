@@ -57,7 +57,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * <pre>
  * mvn -B -o -pl e2e-tests -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt \
  *     -Dmdep.includeScope=test
- * flock /work/heavy.lock java -cp e2e-tests/target/test-classes:$(cat /tmp/cp.txt) \
+ * java -cp e2e-tests/target/test-classes:$(cat /tmp/cp.txt) \
  *     io.streamsparse.e2e.bench.SearchLoadHarness --clients 16,64 --seconds 20 [--max-concurrent N] \
  *     [--jvm "-Xmx1g"] [--encoder-documents 3000] [--env MALLOC_ARENA_MAX=2] [--sysprop streamsparse.onnx.cpu-arena=true]
  *     [--replicas R] [--hedge-delay 20ms] [--explain]
