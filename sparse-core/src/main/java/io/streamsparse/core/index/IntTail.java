@@ -60,6 +60,21 @@ class IntTail {
         COUNT.setRelease(this, n + 1);
     }
 
+    /**
+     * Writer only: appends {@code src[from .. from + n)} with one release store of the count, so a reader sees none
+     * or all of them (a batch of staged postings, see {@link ShardWriter}).
+     */
+    void appendAll(int[] src, int from, int n) {
+        int c = count;
+        int[] a = array;
+        if (c + n > a.length) {
+            a = ArrayGrowth.grow(a, c + n);
+            ARRAY.setRelease(this, a);
+        }
+        System.arraycopy(src, from, a, c, n);
+        COUNT.setRelease(this, c + n);
+    }
+
     /** Reader: the published count; read it before {@link #array()}. */
     int count() {
         return (int) COUNT.getAcquire(this);

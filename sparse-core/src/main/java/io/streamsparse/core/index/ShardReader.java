@@ -106,12 +106,33 @@ public final class ShardReader implements ShardSearcher {
                 return toResult(v, sc, exactOver(v, q, top, allowed), 0, 0, true, hitVectors);
             }
             ApproximateTraversal.search(v, sc, queryTerms, queryWeights, queryTermCount, request.knobs(), allowed);
-            return toResult(v, sc, sc.scored, sc.evaluated, sc.skipped, false, hitVectors);
+            int scored = sc.scored + scoreStaged(v, sc, allowed);
+            return toResult(v, sc, scored, sc.evaluated, sc.skipped, false, hitVectors);
         } finally {
             for (int i = 0; i < queryTermCount; i++) {
                 q[queryTerms[i]] = 0f;
             }
         }
+    }
+
+    /**
+     * After a traversal: scores the view's staged slots (postings not moved into the lists when the view was
+     * published, see {@link ShardWriter}) that the traversal did not see, offering those with a positive score, as a
+     * list would have offered them had it held their postings. At most {@link ShardWriter#STAGE_SLOTS} documents.
+     */
+    private static int scoreStaged(View v, QueryScratch sc, RoaringBitmap allowed) {
+        int scored = 0;
+        float[] q = sc.dense;
+        for (int s = v.stagedFrom; s < v.slotLimit; s++) {
+            if (v.visible(s) && sc.markSeen(s) && (allowed == null || allowed.contains(s))) {
+                float score = ScoreKernels.approximateScoreSlot(q, v, s);
+                if (score > 0f) {
+                    sc.top.offer(s, score);
+                }
+                scored++;
+            }
+        }
+        return scored;
     }
 
     /** Scores every visible slot. */

@@ -36,14 +36,26 @@ import org.roaringbitmap.RoaringBitmap;
  * operation's offset; a list's tail count is released after its entries; a re-blocked list replaces the old one by
  * one release store. Readers never lock. See docs/ARCHITECTURE.md, "Threading and publication".
  *
- * <h2>Append path</h2>
+ * <h2>Append path: staged slots</h2>
  * An upsert allocates its {@link DocMeta} and the published {@link View}, nothing per posting: the id → slot map is
- * open addressing over primitive arrays (HPPC), the forward index and tails are primitive arrays grown by half.
+ * open addressing over primitive arrays (HPPC), the forward index and tails are primitive arrays grown by half. It
+ * appends the document to the forward index only; its slot is <i>staged</i>. Every {@code stageSlots} upserts (and in
+ * {@link #maintain}, {@link #image()}, and after every operation in {@link IndexConfig.ReblockMode#INLINE} mode) the
+ * writer moves the staged slots' postings into the list tails in one pass grouped by term, so each list object and
+ * tail is touched once per batch instead of once per posting (at a million documents each touch is a cache miss,
+ * which was half of the writer's time). A view carries {@link View#stagedFrom}; the approximate traversal scores the
+ * staged slots from the forward index, so a document is searchable as soon as the view that holds it is published.
+ * A staged slot that dies before the move never enters a list (a batch build would not list it either).
  */
 public final class ShardWriter implements AutoCloseable {
 
     /** Postings per chunk of terms built at once by {@link #rebuildAll()}: bounds its transient memory. */
     static final int REBUILD_CHUNK_POSTINGS = 1 << 24;
+    /**
+     * Staged slots that trigger a move into the list tails. Readers score up to this many documents per query from
+     * the forward index (~0.2 µs each here); the writer touches each list once per this many upserts.
+     */
+    static final int STAGE_SLOTS = 256;
 
     private final IndexConfig config;
     private final ShardReader reader;
@@ -88,6 +100,20 @@ public final class ShardWriter implements AutoCloseable {
     private final int[] pending;
     private int pendingHead;
     private int pendingSize;
+    /** Staged slots (see "Append path") that trigger a move into the tails; 1 moves after every operation. */
+    private final int stageSlots;
+    /** First slot whose postings are not in the lists yet; slots below it are in their lists (or pruned). */
+    private int stagedFrom;
+    /** Per term: staged postings counted, then their end offset while moving (0 between moves). */
+    private final int[] stageCount;
+    /** Terms with staged postings in this move, first-seen order. */
+    private final int[] stageTerms;
+    /** The move's (term, slot) pairs in slot order, then the slots grouped by term. */
+    private int[] pairTerm = new int[4096];
+    private int[] pairSlot = new int[4096];
+    private int[] groupedSlots = new int[4096];
+    /** Test hook: runs after each term's group is moved, before the move ends (null: none). */
+    private Runnable moveObserver;
 
     public ShardWriter(IndexConfig config) {
         this(config, config == null || config.reblockMode() != IndexConfig.ReblockMode.BACKGROUND ? null
@@ -96,9 +122,20 @@ public final class ShardWriter implements AutoCloseable {
 
     /** A writer whose background re-blocking runs on {@code reblocker} (tests pass a manual one). */
     ShardWriter(IndexConfig config, Reblocker reblocker) {
+        this(config, reblocker, STAGE_SLOTS);
+    }
+
+    /** As above, moving staged postings into the tails every {@code stageSlots} upserts (tests vary it). */
+    ShardWriter(IndexConfig config, Reblocker reblocker, int stageSlots) {
         if (config == null) {
             throw new IllegalArgumentException("config must not be null");
         }
+        if (stageSlots < 1) {
+            throw new IllegalArgumentException("stageSlots must be >= 1, was " + stageSlots);
+        }
+        this.stageSlots = config.reblockMode() == IndexConfig.ReblockMode.INLINE ? 1 : stageSlots;
+        this.stageCount = new int[config.vocabularySize()];
+        this.stageTerms = new int[config.vocabularySize()];
         this.config = config;
         this.forward = new ForwardIndex(config.quantization(), config.clusteringTerms());
         this.df = new int[config.vocabularySize()];
@@ -186,6 +223,7 @@ public final class ShardWriter implements AutoCloseable {
         forward = f;
         liveDocs = f.slots;
         appliedOffset = offset;
+        stagedFrom = f.slots; // the caller builds or adopts every slot's lists
     }
 
     public IndexConfig config() {
@@ -229,28 +267,9 @@ public final class ShardWriter implements AutoCloseable {
         } else {
             slotOf.indexInsert(at, docId, slot);
         }
-        AtomicReferenceArray<PostingList> lists = generation.lists;
-        float scale = f.scale[slot];
+        int[] terms = f.terms;
         for (int e = f.start[slot], end = f.start[slot + 1]; e < end; e++) {
-            int t = f.terms[e];
-            df[t]++;
-            float w = f.code(e) * scale;
-            if (w == 0f) {
-                continue; // scores nothing; stays in the forward index only
-            }
-            if (w < admitWeight[t]) {
-                continue; // below the list's pruning threshold: a batch build would prune it too
-            }
-            PostingList list = lists.getPlain(t);
-            if (list == null) {
-                list = PostingList.empty(t, 0f, config);
-                track(t, list, 0);
-                lists.setRelease(t, list);
-            }
-            list.append(slot);
-            if (list.tailFull()) {
-                markPending(t);
-            }
+            df[terms[e]]++;
         }
         generation.fields.add(m.fields(), slot, f.died);
         appliedOffset = offset;
@@ -303,6 +322,12 @@ public final class ShardWriter implements AutoCloseable {
     private void kill(int slot, long stamp) {
         ForwardIndex f = forward;
         f.died[slot] = stamp;
+        if (slot >= stagedFrom) {
+            for (int e = f.start[slot], end = f.start[slot + 1]; e < end; e++) {
+                df[f.terms[e]]--;
+            }
+            return; // staged: in no list, and the move skips it
+        }
         float scale = f.scale[slot];
         for (int e = f.start[slot], end = f.start[slot + 1]; e < end; e++) {
             int t = f.terms[e];
@@ -334,8 +359,88 @@ public final class ShardWriter implements AutoCloseable {
         return 2L * dead[t] >= deadLimit[t];
     }
 
+    /**
+     * Moves the staged slots' postings into their lists' tails (see "Append path"): one pass over the staged forward
+     * entries collects the admitted (term, slot) pairs, a counting sort groups them by term (slots stay ascending
+     * within a term), and each list gets its group with one {@link IntTail#appendAll} (one release store). A reader
+     * holding an older view scores these slots as staged anyway and skips duplicates, so it never matters which
+     * groups it finds moved. Call {@link #publish()} afterwards so that new readers stop scanning them.
+     */
+    private void moveStaged() {
+        ForwardIndex f = forward;
+        int from = stagedFrom;
+        int to = f.slots;
+        if (from == to) {
+            return;
+        }
+        int pairs = 0;
+        int termCount = 0;
+        int[] termOfPair = pairTerm = ArrayGrowth.scratch(pairTerm, f.start[to] - f.start[from]);
+        int[] slotOfPair = pairSlot = ArrayGrowth.scratch(pairSlot, termOfPair.length);
+        int[] count = stageCount;
+        int[] touchedTerms = stageTerms;
+        for (int s = from; s < to; s++) {
+            if (f.died[s] != 0) {
+                continue; // replaced or deleted while staged: never listed
+            }
+            float scale = f.scale[s];
+            for (int e = f.start[s], end = f.start[s + 1]; e < end; e++) {
+                int t = f.terms[e];
+                float w = f.code(e) * scale;
+                if (w == 0f || w < admitWeight[t]) {
+                    continue; // scores nothing, or below the list's pruning threshold (a batch build prunes it too)
+                }
+                if (count[t]++ == 0) {
+                    touchedTerms[termCount++] = t;
+                }
+                termOfPair[pairs] = t;
+                slotOfPair[pairs++] = s;
+            }
+        }
+        // invariant after this loop: count[t] = offset of t's group in groupedSlots
+        int offset = 0;
+        for (int i = 0; i < termCount; i++) {
+            int t = touchedTerms[i];
+            int n = count[t];
+            count[t] = offset;
+            offset += n;
+        }
+        int[] grouped = groupedSlots = ArrayGrowth.scratch(groupedSlots, pairs);
+        for (int i = 0; i < pairs; i++) {
+            grouped[count[termOfPair[i]]++] = slotOfPair[i];
+        }
+        // now count[t] = end of t's group; groups lie in touchedTerms order
+        AtomicReferenceArray<PostingList> lists = generation.lists;
+        int groupStart = 0;
+        for (int i = 0; i < termCount; i++) {
+            int t = touchedTerms[i];
+            int groupEnd = count[t];
+            count[t] = 0;
+            PostingList list = lists.getPlain(t);
+            if (list == null) {
+                list = PostingList.empty(t, 0f, config);
+                track(t, list, 0);
+                lists.setRelease(t, list);
+            }
+            list.appendAll(grouped, groupStart, groupEnd - groupStart);
+            if (list.tailFull()) {
+                markPending(t);
+            }
+            groupStart = groupEnd;
+            if (moveObserver != null) {
+                moveObserver.run();
+            }
+        }
+        stagedFrom = to;
+    }
+
+    /** Tests: {@code observer} runs inside every move of staged postings, after each term's group. */
+    void observeMoves(Runnable observer) {
+        moveObserver = observer;
+    }
+
     private void publish() {
-        View v = new View(appliedOffset, liveDocs, forward, generation);
+        View v = new View(appliedOffset, liveDocs, forward, generation, stagedFrom);
         view = v;
         reader.publish(v);
     }
@@ -364,11 +469,18 @@ public final class ShardWriter implements AutoCloseable {
         return t;
     }
 
-    /** End of an operation: re-block what it drifted (inline), or trade finished and new background jobs. */
+    /**
+     * End of an operation: moves the staged postings once {@code stageSlots} slots are staged; then re-blocks what
+     * drifted (inline), or trades finished and new background jobs.
+     */
     private void afterOperation() {
+        if (forward.slots - stagedFrom >= stageSlots) {
+            moveStaged();
+            publish();
+        }
         switch (config.reblockMode()) {
-            case INLINE -> maintain(Integer.MAX_VALUE);
-            case BACKGROUND -> maintain(Integer.MAX_VALUE);
+            case INLINE -> reblockHere(Integer.MAX_VALUE);
+            case BACKGROUND -> tradeWithBackground(Integer.MAX_VALUE);
             case DEFERRED -> {
             }
         }
@@ -379,11 +491,15 @@ public final class ShardWriter implements AutoCloseable {
      * oldest first (the tail is merged into the blocks, or the list is rebuilt when it churned; postings of deleted
      * documents leave); readers keep searching meanwhile and switch to each new list as it is published. Background
      * mode: publishes up to {@code maxLists} lists the background thread has finished, then hands it further drifted
-     * lists. Returns the number of lists published.
+     * lists. Either way it first moves staged postings into their lists. Returns the number of lists published.
      */
     public int maintain(int maxLists) {
         if (maxLists < 0) {
             throw new IllegalArgumentException("maxLists must be >= 0, was " + maxLists);
+        }
+        if (stagedFrom < forward.slots) {
+            moveStaged();
+            publish();
         }
         return reblocker == null ? reblockHere(maxLists) : tradeWithBackground(maxLists);
     }
@@ -633,6 +749,10 @@ public final class ShardWriter implements AutoCloseable {
      * writer's thread, between operations.
      */
     public ShardImage image() {
+        if (stagedFrom < forward.slots) {
+            moveStaged(); // an image stores lists with every posting: a restored writer stages nothing
+            publish();
+        }
         return ShardImages.image(config, view);
     }
 

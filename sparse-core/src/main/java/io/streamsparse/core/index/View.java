@@ -17,6 +17,11 @@ final class View {
     final long appliedOffset;
     final long stamp;
     final int slotLimit;
+    /**
+     * Slots {@code [stagedFrom, slotLimit)} are staged: their postings are not in the inverted lists yet (or only
+     * partly, in lists newer than this view), so the approximate traversal scores them from the forward index.
+     */
+    final int stagedFrom;
     final int liveDocs;
     final int codeBytes;
     final int[] start;
@@ -32,10 +37,16 @@ final class View {
     final float featureUnit;
     final Generation generation;
 
+    /** A view with nothing staged: every slot's postings are in the lists. */
     View(long appliedOffset, int liveDocs, ForwardIndex f, Generation generation) {
+        this(appliedOffset, liveDocs, f, generation, f.slots);
+    }
+
+    View(long appliedOffset, int liveDocs, ForwardIndex f, Generation generation, int stagedFrom) {
         this.appliedOffset = appliedOffset;
         this.stamp = appliedOffset + 1;
         this.slotLimit = f.slots;
+        this.stagedFrom = stagedFrom;
         this.liveDocs = liveDocs;
         this.codeBytes = f.codeBytes;
         this.start = f.start;

@@ -47,6 +47,12 @@ class ReblockPublicationTest {
     static final int AT_END = -1;
     /** Schedule code for "a seeded random delay in [0, 2 MAX_DELAY] per job". */
     static final int RANDOM = -2;
+    /**
+     * Staged slots per move into the tails ({@link ShardWriter}): 1 moves every upsert's postings at once; 5 leaves
+     * up to four documents staged, moves them in groups, and lets a reader see a move half done (checked from the
+     * writer's move observer, after every group).
+     */
+    static final int[] STAGES = {1, 5};
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
@@ -64,21 +70,25 @@ class ReblockPublicationTest {
             schedules.add(AT_END);
             schedules.add(RANDOM);
             for (int schedule : schedules) {
-                out.add(Arguments.of(s[0], (int) s[1], (int) s[2], (int) s[3], (int) s[4], (int) s[5], schedule));
+                for (int stage : STAGES) {
+                    out.add(Arguments.of(s[0], (int) s[1], (int) s[2], (int) s[3], (int) s[4], (int) s[5], schedule,
+                            stage));
+                }
             }
         }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "seed {0}, λ {5}, schedule {6}")
+    @ParameterizedTest(name = "seed {0}, λ {5}, schedule {6}, stage {7}")
     @MethodSource("cases")
     void everyInterleavingPublishesCompleteLists(long seed, int n, int ids, int vocab, int maxNnz, int lambda,
-                                                 int schedule) {
+                                                 int schedule, int stage) {
         IndexConfig config = IndexConfig.defaults().withVocabularySize(vocab).withBlockSize(3)
                 .withPruneLambda(lambda).withSummaryAlpha(0.6f).withSummaryMaxTerms(4).withClusteringTerms(3)
                 .withReblock(0.2f, 2, 0.2f).withReblockMode(IndexConfig.ReblockMode.BACKGROUND);
         Reblocker builder = Reblocker.manual(config);
-        ShardIndex index = new ShardIndex(new ShardWriter(config, builder));
+        ShardWriter writer = new ShardWriter(config, builder, stage);
+        ShardIndex index = new ShardIndex(writer);
         SplittableRandom delays = new SplittableRandom(seed * 7919 + schedule);
         IntUnaryOperator delayOf = job -> switch (schedule) {
             case AT_END -> Integer.MAX_VALUE;
@@ -92,9 +102,15 @@ class ReblockPublicationTest {
         ArrayDeque<Long> runAt = new ArrayDeque<>();
         int handedOver = 0;
         SplittableRandom queries = new SplittableRandom(seed);
+        int[] movedGroups = {0};
+        writer.observeMoves(() -> {
+            // mid-move: the view published before the move, lists holding any prefix of the moved groups
+            movedGroups[0]++;
+            assertReaderInvariants(index, latest, lambda, vocab, maxNnz, queries);
+        });
         for (int i = 0; i < ops.size(); i++) {
             int queuedBefore = builder.queued();
-            RandomStreams.apply(index, ops.subList(i, i + 1), latest, applied);
+            applyUpdatingLatestFirst(index, ops.get(i), latest, applied);
             for (int j = queuedBefore; j < builder.queued(); j++) {
                 int d = delayOf.applyAsInt(handedOver++);
                 runAt.add(d == Integer.MAX_VALUE ? Long.MAX_VALUE : (long) i + d);
@@ -106,6 +122,7 @@ class ReblockPublicationTest {
             }
         }
         assertTrue(handedOver > 10, "the stream should hand over lists, handed " + handedOver);
+        assertTrue(movedGroups[0] > 100, "the stream should move staged postings, moved " + movedGroups[0]);
         // drain: run what is queued, install it, repeat until nothing drifted is left
         for (int round = 0; builder.queued() > 0 || index.pendingReblocks() > 0; round++) {
             if (round > 1000) {
@@ -119,6 +136,7 @@ class ReblockPublicationTest {
         }
         ShardIndex batch = ShardIndex.build(config, applied[0], latest);
         assertArrayEquals(batch.contentDigest(), index.contentDigest(), "content");
+        writer.observeMoves(null);
 
         // compact() with jobs in flight: it installs them first, so no job outlives the generation it read
         long shift = applied[0] + 1;
@@ -139,6 +157,28 @@ class ReblockPublicationTest {
         assertArrayEquals(rebuilt.layoutDigest(), index.layoutDigest(), "layout after compact");
         assertArrayEquals(snapshot(rebuilt), snapshot(index), "snapshot bytes after compact");
         index.close();
+    }
+
+    /**
+     * Applies one operation (a replayed one must change nothing), updating {@code latest} before the index, so that
+     * the move observer, which runs inside the operation after its view is published, compares against the state
+     * that view holds.
+     */
+    private static void applyUpdatingLatestFirst(ShardIndex index, Op op, TreeMap<String, EncodedDocument> latest,
+                                                 long[] applied) {
+        if (op.offset() <= applied[0]) {
+            assertEquals(false, op.doc() != null ? index.upsert(op.offset(), op.docId(), op.doc())
+                    : index.delete(op.offset(), op.docId()), "replayed offset " + op.offset());
+            return;
+        }
+        if (op.doc() != null) {
+            latest.put(op.docId(), op.doc());
+            assertTrue(index.upsert(op.offset(), op.docId(), op.doc()));
+        } else {
+            latest.remove(op.docId());
+            assertTrue(index.delete(op.offset(), op.docId()));
+        }
+        applied[0] = op.offset();
     }
 
     /** What a reader of the current view must see, whatever the builder has done so far. */
@@ -163,7 +203,8 @@ class ReblockPublicationTest {
                 assertTrue(++seenIn[tail[i]] == 1, "slot " + tail[i] + " twice in the list of term " + t);
             }
             if (lambda == 0) {
-                for (int s = 0; s < v.slotLimit; s++) {
+                // staged slots may be in their lists already (a move after the view) or not yet
+                for (int s = 0; s < v.stagedFrom; s++) {
                     if (v.visible(s) && storedWeight(v, s, t) > 0f) {
                         assertEquals(1, seenIn[s], "live slot " + s + " missing from the list of term " + t);
                     }
@@ -171,7 +212,7 @@ class ReblockPublicationTest {
             }
         }
         if (lambda == 0) {
-            for (int s = 0; s < v.slotLimit; s++) {
+            for (int s = 0; s < v.stagedFrom; s++) {
                 if (!v.visible(s)) {
                     continue;
                 }
