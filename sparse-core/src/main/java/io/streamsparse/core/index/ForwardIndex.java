@@ -72,6 +72,45 @@ final class ForwardIndex {
         codes = new byte[pc * codeBytes];
     }
 
+    /**
+     * A forward index holding {@code n} documents whose pools are given in slot order (a decoded snapshot image):
+     * {@code start[0..n]}, entries {@code [0, start[n])} of {@code terms} and {@code codes}, {@code scale[0..n)};
+     * {@code meta} and {@code keyHash} are taken as they are, the pools copied. The copies and the clustering
+     * features are made in parallel over slot ranges (each a pure function of its slot, so the thread count changes
+     * nothing): on restore this was the largest single-threaded step after decoding.
+     */
+    static ForwardIndex ofSlots(Quantization quantization, int clusteringTerms, int n, int[] start, int[] terms,
+                                byte[] codes, float[] scale, DocMeta[] meta, long[] keyHash) {
+        int pool = start[n];
+        ForwardIndex f = new ForwardIndex(quantization, clusteringTerms, 0, 0);
+        int cb = f.codeBytes;
+        int stride = f.topStride;
+        f.slots = n;
+        f.size = pool;
+        f.start = java.util.Arrays.copyOf(start, Math.max(17, n + 1));
+        f.scale = java.util.Arrays.copyOf(scale, Math.max(16, n));
+        f.died = new long[Math.max(16, n)];
+        f.keyHash = keyHash.length >= Math.max(16, n) ? keyHash : java.util.Arrays.copyOf(keyHash, Math.max(16, n));
+        f.meta = meta.length >= Math.max(16, n) ? meta : java.util.Arrays.copyOf(meta, Math.max(16, n));
+        f.terms = new int[Math.max(16, pool)];
+        f.codes = new byte[Math.max(16, pool) * cb];
+        f.topFeat = new int[Math.max(16, n) * stride];
+        int chunks = Math.max(1, Math.min(64, n / 4096));
+        java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
+            int from = (int) ((long) n * c / chunks);
+            int to = (int) ((long) n * (c + 1) / chunks);
+            int e0 = f.start[from];
+            int e1 = f.start[to];
+            System.arraycopy(terms, e0, f.terms, e0, e1 - e0);
+            System.arraycopy(codes, e0 * cb, f.codes, e0 * cb, (e1 - e0) * cb);
+            int[] scratch = new int[stride];
+            for (int slot = from; slot < to; slot++) {
+                f.fillTop(slot, scratch);
+            }
+        });
+        return f;
+    }
+
     /** Appends a document with freshly quantized weights; returns its slot. */
     int append(DocMeta m, long hash, SparseVector v) {
         int n = v.nnz();
@@ -108,9 +147,15 @@ final class ForwardIndex {
         return slot;
     }
 
-    /** Selects the slot's heaviest entries into topFeat (small insertion list: O(nnz · topStride) worst case). */
     private void fillTop(int slot) {
-        int[] top = topScratch;
+        fillTop(slot, topScratch);
+    }
+
+    /**
+     * Selects the slot's heaviest entries into topFeat (small insertion list: O(nnz · topStride) worst case), with
+     * {@code top} ({@code topStride} long) as scratch.
+     */
+    private void fillTop(int slot, int[] top) {
         int cnt = 0;
         for (int e = start[slot], end = start[slot + 1]; e < end; e++) {
             int c = code(e);

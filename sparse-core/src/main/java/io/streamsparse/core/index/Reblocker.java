@@ -23,6 +23,14 @@ final class Reblocker implements AutoCloseable {
 
     /** Jobs handed over and not yet installed, at most: bounds the memory of views and merged lists in flight. */
     static final int MAX_IN_FLIGHT = 32;
+    /**
+     * System property: the share of one core the builder thread may use, in (0, 1] (default 1, unthrottled). Below
+     * 1 the builder sleeps after its jobs in proportion to their CPU time, leaving the rest of its core to the
+     * writer and the searches; tails then stay longer, and the writer hands over the lists searches ask for first.
+     */
+    static final String CPU_SHARE_PROPERTY = "streamsparse.reblock.cpu-share";
+    /** Sleeps shorter than this are saved up: parking for a few microseconds costs more than it gives back. */
+    static final long MIN_SLEEP_NANOS = 1_000_000;
 
     /** One hand-over. The builder sets {@link #merged} (or {@link #failure}) before handing it back. */
     static final class Job {
@@ -58,9 +66,11 @@ final class Reblocker implements AutoCloseable {
     private final LinkedBlockingQueue<Job> done = new LinkedBlockingQueue<>(MAX_IN_FLIGHT);
     private final Thread thread;
     private volatile boolean closed;
+    private final double cpuShare;
 
     private Reblocker(IndexConfig config, String threadName) {
         this.builder = new ListBuilder(config);
+        this.cpuShare = cpuShare(System.getProperty(CPU_SHARE_PROPERTY, "1"));
         if (threadName == null) {
             this.thread = null;
         } else {
@@ -123,10 +133,38 @@ final class Reblocker implements AutoCloseable {
         return todo.size();
     }
 
+    static double cpuShare(String value) {
+        double share;
+        try {
+            share = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(CPU_SHARE_PROPERTY + " must be a number in (0, 1], was " + value, e);
+        }
+        if (!(share > 0 && share <= 1)) {
+            throw new IllegalArgumentException(CPU_SHARE_PROPERTY + " must be in (0, 1], was " + value);
+        }
+        return share;
+    }
+
     private void loop() {
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        double sleepPerBusy = 1 / cpuShare - 1;
+        long owedSleep = 0;
         try {
             while (!closed) {
-                run(todo.take());
+                Job job = todo.take();
+                long busy0 = sleepPerBusy > 0 ? cpu.getCurrentThreadCpuTime() : 0;
+                run(job);
+                if (sleepPerBusy > 0) {
+                    // invariant: owedSleep = sleepPerBusy × (CPU time used) - time slept so far, at most one
+                    // MIN_SLEEP_NANOS short of paid
+                    owedSleep += (long) ((cpu.getCurrentThreadCpuTime() - busy0) * sleepPerBusy);
+                    if (owedSleep >= MIN_SLEEP_NANOS) {
+                        long t0 = System.nanoTime();
+                        java.util.concurrent.locks.LockSupport.parkNanos(owedSleep);
+                        owedSleep -= System.nanoTime() - t0;
+                    }
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -132,19 +132,19 @@ final class ShardImages {
         return out;
     }
 
-    /** The image's documents as a forward index, slot = document number. */
+    /** The image's documents as a forward index, slot = document number (built in parallel over doc ranges). */
     static ForwardIndex forward(ShardImage image) {
         IndexConfig config = image.config();
         int n = image.docCount();
-        int[] start = image.start();
-        ForwardIndex f = new ForwardIndex(config.quantization(), config.clusteringTerms(), n, image.terms().length);
-        for (int d = 0; d < n; d++) {
-            String id = image.docIds()[d];
-            DocMeta m = new DocMeta(id, image.titles()[d], image.snippets()[d], image.fields()[d]);
-            f.appendQuantized(m, ContentHash.docKey(config.seed(), id), image.terms(), image.codes(), start[d],
-                    start[d + 1] - start[d], image.scale()[d]);
-        }
-        return f;
+        DocMeta[] meta = new DocMeta[n];
+        long[] keyHash = new long[n];
+        String[] ids = image.docIds();
+        java.util.stream.IntStream.range(0, n).parallel().forEach(d -> {
+            meta[d] = new DocMeta(ids[d], image.titles()[d], image.snippets()[d], image.fields()[d]);
+            keyHash[d] = ContentHash.docKey(config.seed(), ids[d]);
+        });
+        return ForwardIndex.ofSlots(config.quantization(), config.clusteringTerms(), n, image.start(), image.terms(),
+                image.codes(), image.scale(), meta, keyHash);
     }
 
     /** The image's lists as a generation (field postings not built), or null when the image carries none. */

@@ -25,12 +25,15 @@ public final class ShardReader implements ShardSearcher {
     private final IndexConfig config;
     /** The writer's running document frequencies (racy reads: one operation early or late). */
     private final int[] df;
+    /** Per term: approximate searches that asked for its list; the writer re-blocks those lists first. */
+    private final int[] queryTouches;
     private final ThreadLocal<QueryScratch> scratch;
     private volatile View view;
 
-    ShardReader(IndexConfig config, int[] df) {
+    ShardReader(IndexConfig config, int[] df, int[] queryTouches) {
         this.config = config;
         this.df = df;
+        this.queryTouches = queryTouches;
         this.scratch = ThreadLocal.withInitial(() -> new QueryScratch(config.vocabularySize()));
     }
 
@@ -104,6 +107,9 @@ public final class ShardReader implements ShardSearcher {
             }
             if (allowed != null && allowed.getLongCardinality() <= request.knobs().filterExactMax()) {
                 return toResult(v, sc, exactOver(v, q, top, allowed), 0, 0, true, hitVectors);
+            }
+            for (int i = 0; i < queryTermCount; i++) {
+                queryTouches[queryTerms[i]]++; // racy by design: a lost increment only blurs a priority
             }
             ApproximateTraversal.search(v, sc, queryTerms, queryWeights, queryTermCount, request.knobs(), allowed);
             int scored = sc.scored + scoreStaged(v, sc, allowed);

@@ -53,9 +53,12 @@ public final class ShardWriter implements AutoCloseable {
     static final int REBUILD_CHUNK_POSTINGS = 1 << 24;
     /**
      * Staged slots that trigger a move into the list tails. Readers score up to this many documents per query from
-     * the forward index (~0.2 µs each here); the writer touches each list once per this many upserts.
+     * the forward index (~0.2 µs each here, ~100 µs per query on average); the writer touches each list once per
+     * this many upserts (the list object and its tail's end are cache misses, ~70 % of the writer at 256).
      */
-    static final int STAGE_SLOTS = 256;
+    static final int STAGE_SLOTS = 1024;
+    /** Background hand-overs between two halvings of the per-term query touch counts. */
+    static final int TOUCH_HALF_LIFE = 64;
 
     private final IndexConfig config;
     private final ShardReader reader;
@@ -100,14 +103,23 @@ public final class ShardWriter implements AutoCloseable {
     private final int[] pending;
     private int pendingHead;
     private int pendingSize;
+    /** Per term: the writer's tail length of the current list (flat, so choosing jobs touches no list object). */
+    private final int[] tailLength;
+    /**
+     * Per term: how often searches asked for its list, written by reader threads without synchronization (a lost
+     * increment only blurs a priority) and halved every {@link #TOUCH_HALF_LIFE} refills.
+     */
+    private final int[] queryTouches;
+    /** Background hand-overs so far that chose by priority (drives the decay of {@link #queryTouches}). */
+    private long refills;
+    private final int[] chosenTerms = new int[Reblocker.MAX_IN_FLIGHT];
+    private final float[] chosenPriority = new float[Reblocker.MAX_IN_FLIGHT];
     /** Staged slots (see "Append path") that trigger a move into the tails; 1 moves after every operation. */
     private final int stageSlots;
     /** First slot whose postings are not in the lists yet; slots below it are in their lists (or pruned). */
     private int stagedFrom;
     /** Per term: staged postings counted, then their end offset while moving (0 between moves). */
     private final int[] stageCount;
-    /** Terms with staged postings in this move, first-seen order. */
-    private final int[] stageTerms;
     /** The move's (term, slot) pairs in slot order, then the slots grouped by term. */
     private int[] pairTerm = new int[4096];
     private int[] pairSlot = new int[4096];
@@ -135,7 +147,6 @@ public final class ShardWriter implements AutoCloseable {
         }
         this.stageSlots = config.reblockMode() == IndexConfig.ReblockMode.INLINE ? 1 : stageSlots;
         this.stageCount = new int[config.vocabularySize()];
-        this.stageTerms = new int[config.vocabularySize()];
         this.config = config;
         this.forward = new ForwardIndex(config.quantization(), config.clusteringTerms());
         this.df = new int[config.vocabularySize()];
@@ -150,7 +161,9 @@ public final class ShardWriter implements AutoCloseable {
         this.dead = new int[config.vocabularySize()];
         this.deadLimit = new int[config.vocabularySize()];
         Arrays.fill(deadLimit, Integer.MAX_VALUE);
-        this.reader = new ShardReader(config, df);
+        this.tailLength = new int[config.vocabularySize()];
+        this.queryTouches = new int[config.vocabularySize()];
+        this.reader = new ShardReader(config, df, queryTouches);
         publish();
     }
 
@@ -188,12 +201,17 @@ public final class ShardWriter implements AutoCloseable {
     /** A writer holding exactly the image's state (same slot order, same applied offset). */
     public static ShardWriter fromImage(ShardImage image) {
         ShardWriter writer = new ShardWriter(image.config());
-        writer.adopt(ShardImages.forward(image), image.appliedOffset());
+        ForwardIndex f = ShardImages.forward(image);
         Generation g = ShardImages.lists(image);
         if (g == null) {
+            writer.adopt(f, image.appliedOffset());
             writer.rebuildAll();
             return writer;
         }
+        // the field bitmaps read only the documents' metadata: build them beside the id map (restore time)
+        java.util.concurrent.ForkJoinTask<?> fields = java.util.concurrent.ForkJoinPool.commonPool()
+                .submit(() -> writer.buildFields(f, g));
+        writer.adopt(f, image.appliedOffset());
         for (int t = 0; t < g.lists.length(); t++) {
             PostingList list = g.lists.getPlain(t);
             if (list != null) {
@@ -203,22 +221,38 @@ public final class ShardWriter implements AutoCloseable {
                 }
             }
         }
-        writer.buildFields(writer.forward, g);
+        fields.join(); // happens-before: the bitmaps are complete before the generation is published
         writer.generation = g;
         writer.publish();
         return writer;
     }
 
-    /** Takes over a forward index whose every slot is live: the id map, document frequencies and counts. */
+    /**
+     * Takes over a forward index whose every slot is live: the id map, document frequencies (counted in parallel over
+     * pool ranges, then summed) and counts.
+     */
     private void adopt(ForwardIndex f, long offset) {
         slotOf.clear();
         slotOf.ensureCapacity(f.slots);
-        Arrays.fill(df, 0);
+        int chunks = Math.max(1, Math.min(16, f.size / (1 << 20)));
+        int[] pool = f.terms;
+        int size = f.size;
+        int[] counted = IntStream.range(0, chunks).parallel().mapToObj(c -> {
+            int[] local = new int[df.length];
+            for (int e = (int) ((long) size * c / chunks), end = (int) ((long) size * (c + 1) / chunks); e < end;
+                 e++) {
+                local[pool[e]]++;
+            }
+            return local;
+        }).reduce((a, b) -> {
+            for (int t = 0; t < a.length; t++) {
+                a[t] += b[t];
+            }
+            return a;
+        }).orElseThrow();
+        System.arraycopy(counted, 0, df, 0, df.length);
         for (int s = 0; s < f.slots; s++) {
             slotOf.put(f.meta[s].docId(), s);
-            for (int e = f.start[s], end = f.start[s + 1]; e < end; e++) {
-                df[f.terms[e]]++;
-            }
         }
         forward = f;
         liveDocs = f.slots;
@@ -344,6 +378,7 @@ public final class ShardWriter implements AutoCloseable {
 
     /** Makes {@code list} the one the flat per-term mirrors describe, with {@code deadPostings} dead in it. */
     private void track(int t, PostingList list, int deadPostings) {
+        tailLength[t] = list.writerCount();
         admitWeight[t] = list.minWeight;
         deadLimit[t] = list.deadLimit;
         dead[t] = deadPostings;
@@ -374,11 +409,9 @@ public final class ShardWriter implements AutoCloseable {
             return;
         }
         int pairs = 0;
-        int termCount = 0;
         int[] termOfPair = pairTerm = ArrayGrowth.scratch(pairTerm, f.start[to] - f.start[from]);
         int[] slotOfPair = pairSlot = ArrayGrowth.scratch(pairSlot, termOfPair.length);
         int[] count = stageCount;
-        int[] touchedTerms = stageTerms;
         for (int s = from; s < to; s++) {
             if (f.died[s] != 0) {
                 continue; // replaced or deleted while staged: never listed
@@ -390,32 +423,33 @@ public final class ShardWriter implements AutoCloseable {
                 if (w == 0f || w < admitWeight[t]) {
                     continue; // scores nothing, or below the list's pruning threshold (a batch build prunes it too)
                 }
-                if (count[t]++ == 0) {
-                    touchedTerms[termCount++] = t;
-                }
+                count[t]++;
                 termOfPair[pairs] = t;
                 slotOfPair[pairs++] = s;
             }
         }
-        // invariant after this loop: count[t] = offset of t's group in groupedSlots
+        // groups in term order: the lists array and the flat per-term arrays are then read in address order, and a
+        // sequential pass over the counts (a few microseconds) is cheaper than sorting the touched terms
+        int vocab = count.length;
         int offset = 0;
-        for (int i = 0; i < termCount; i++) {
-            int t = touchedTerms[i];
+        for (int t = 0; t < vocab; t++) {
             int n = count[t];
-            count[t] = offset;
+            count[t] = offset; // invariant: count[t] = offset of t's group in groupedSlots
             offset += n;
         }
         int[] grouped = groupedSlots = ArrayGrowth.scratch(groupedSlots, pairs);
         for (int i = 0; i < pairs; i++) {
             grouped[count[termOfPair[i]]++] = slotOfPair[i];
         }
-        // now count[t] = end of t's group; groups lie in touchedTerms order
+        // now count[t] = end of t's group
         AtomicReferenceArray<PostingList> lists = generation.lists;
         int groupStart = 0;
-        for (int i = 0; i < termCount; i++) {
-            int t = touchedTerms[i];
+        for (int t = 0; t < vocab; t++) {
             int groupEnd = count[t];
             count[t] = 0;
+            if (groupEnd == groupStart) {
+                continue;
+            }
             PostingList list = lists.getPlain(t);
             if (list == null) {
                 list = PostingList.empty(t, 0f, config);
@@ -423,6 +457,7 @@ public final class ShardWriter implements AutoCloseable {
                 lists.setRelease(t, list);
             }
             list.appendAll(grouped, groupStart, groupEnd - groupStart);
+            tailLength[t] = list.writerCount();
             if (list.tailFull()) {
                 markPending(t);
             }
@@ -534,22 +569,80 @@ public final class ShardWriter implements AutoCloseable {
                 installed++;
             }
         }
-        AtomicReferenceArray<PostingList> lists = generation.lists;
-        while (inFlightCount < Reblocker.MAX_IN_FLIGHT) {
-            int t = nextPending();
-            if (t < 0) {
-                break;
+        int free = Reblocker.MAX_IN_FLIGHT - inFlightCount;
+        // choosing scans the whole queue: do it for half the builder's queue at once, or when the queue is short
+        if (free > 0 && pendingSize > 0 && (2 * free >= Reblocker.MAX_IN_FLIGHT || pendingSize <= 4 * free)) {
+            handOverMostDrifted(free);
+        }
+        return installed;
+    }
+
+    /**
+     * Hands the builder up to {@code free} pending lists, those with the highest priority first: drift (tail length
+     * plus dead postings) times one plus the searches that asked for the list lately. So the lists queries read stay
+     * short, and a list nobody searches waits until its drift outweighs them; once the builder lags (it does at a
+     * million documents and 50k upserts/s on two cores), first come first served let the hot lists' tails grow while
+     * it worked through cold ones, and every query scanned those tails whole. O(pending) per call; the caller calls
+     * it for many free places at once.
+     */
+    private void handOverMostDrifted(int free) {
+        if (++refills % TOUCH_HALF_LIFE == 0) {
+            for (int t = 0; t < queryTouches.length; t++) {
+                queryTouches[t] >>>= 1;
             }
+        }
+        int[] bestTerm = chosenTerms;
+        float[] bestPriority = chosenPriority;
+        int chosen = 0;
+        int[] ring = pending;
+        for (int i = 0; i < pendingSize; i++) {
+            int at = pendingHead + i;
+            int t = ring[at < ring.length ? at : at - ring.length];
+            if (inFlight[t]) {
+                continue;
+            }
+            float priority = (float) (tailLength[t] + dead[t]) * (1f + queryTouches[t]);
+            if (chosen == free && priority <= bestPriority[chosen - 1]) {
+                continue;
+            }
+            // invariant: bestPriority[0 .. chosen) descending
+            int j = chosen < free ? chosen++ : chosen - 1;
+            while (j > 0 && bestPriority[j - 1] < priority) {
+                bestPriority[j] = bestPriority[j - 1];
+                bestTerm[j] = bestTerm[j - 1];
+                j--;
+            }
+            bestPriority[j] = priority;
+            bestTerm[j] = t;
+        }
+        for (int i = 0; i < chosen; i++) {
+            pendingFlag[bestTerm[i]] = false;
+        }
+        // drop the chosen and the in-flight terms from the queue (an install re-checks its list's drift), order kept
+        int kept = 0;
+        for (int i = 0; i < pendingSize; i++) {
+            int at = pendingHead + i;
+            int t = ring[at < ring.length ? at : at - ring.length];
+            if (inFlight[t]) {
+                pendingFlag[t] = false;
+            } else if (pendingFlag[t]) {
+                int to = pendingHead + kept++;
+                ring[to < ring.length ? to : to - ring.length] = t;
+            }
+        }
+        pendingSize = kept;
+        AtomicReferenceArray<PostingList> lists = generation.lists;
+        for (int i = 0; i < chosen; i++) {
+            int t = bestTerm[i];
             PostingList list = lists.getPlain(t);
-            if (inFlight[t] || list == null || !drifted(t, list)) {
-                continue; // in flight: the install re-checks the drift
+            if (list == null || !drifted(t, list)) {
+                continue;
             }
             inFlight[t] = true;
             inFlightCount++;
             reblocker.submit(new Reblocker.Job(list, list.writerCount(), list.writerArray(), dead[t],
                     shouldDropDead(t), view));
         }
-        return installed;
     }
 
     /**
