@@ -2,6 +2,7 @@ package io.streamsparse.core.index;
 
 import io.streamsparse.core.vector.SparseVector;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * The forward index: document slot → (term ids, quantized weights), in flat pools, plus per-slot metadata.
@@ -87,16 +88,16 @@ final class ForwardIndex {
         int stride = f.topStride;
         f.slots = n;
         f.size = pool;
-        f.start = java.util.Arrays.copyOf(start, Math.max(17, n + 1));
-        f.scale = java.util.Arrays.copyOf(scale, Math.max(16, n));
+        f.start = Arrays.copyOf(start, Math.max(17, n + 1));
+        f.scale = Arrays.copyOf(scale, Math.max(16, n));
         f.died = new long[Math.max(16, n)];
-        f.keyHash = keyHash.length >= Math.max(16, n) ? keyHash : java.util.Arrays.copyOf(keyHash, Math.max(16, n));
-        f.meta = meta.length >= Math.max(16, n) ? meta : java.util.Arrays.copyOf(meta, Math.max(16, n));
+        f.keyHash = keyHash.length >= Math.max(16, n) ? keyHash : Arrays.copyOf(keyHash, Math.max(16, n));
+        f.meta = meta.length >= Math.max(16, n) ? meta : Arrays.copyOf(meta, Math.max(16, n));
         f.terms = new int[Math.max(16, pool)];
         f.codes = new byte[Math.max(16, pool) * cb];
         f.topFeat = new int[Math.max(16, n) * stride];
         int chunks = Math.max(1, Math.min(64, n / 4096));
-        java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
+        IntStream.range(0, chunks).parallel().forEach(c -> {
             int from = (int) ((long) n * c / chunks);
             int to = (int) ((long) n * (c + 1) / chunks);
             int e0 = f.start[from];

@@ -1,6 +1,9 @@
 package io.streamsparse.core.index;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Re-blocks drifted lists off the writer thread ({@link IndexConfig.ReblockMode#BACKGROUND}). The writer hands over
@@ -147,7 +150,7 @@ final class Reblocker implements AutoCloseable {
     }
 
     private void loop() {
-        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         double sleepPerBusy = 1 / cpuShare - 1;
         long owedSleep = 0;
         try {
@@ -161,7 +164,7 @@ final class Reblocker implements AutoCloseable {
                     owedSleep += (long) ((cpu.getCurrentThreadCpuTime() - busy0) * sleepPerBusy);
                     if (owedSleep >= MIN_SLEEP_NANOS) {
                         long t0 = System.nanoTime();
-                        java.util.concurrent.locks.LockSupport.parkNanos(owedSleep);
+                        LockSupport.parkNanos(owedSleep);
                         owedSleep -= System.nanoTime() - t0;
                     }
                 }

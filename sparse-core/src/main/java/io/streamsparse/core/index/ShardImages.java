@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.stream.IntStream;
 
 /**
  * Converts between a published {@link View} and a {@link ShardImage} (the flat state a snapshot stores): out in the
@@ -139,7 +140,7 @@ final class ShardImages {
         DocMeta[] meta = new DocMeta[n];
         long[] keyHash = new long[n];
         String[] ids = image.docIds();
-        java.util.stream.IntStream.range(0, n).parallel().forEach(d -> {
+        IntStream.range(0, n).parallel().forEach(d -> {
             meta[d] = new DocMeta(ids[d], image.titles()[d], image.snippets()[d], image.fields()[d]);
             keyHash[d] = ContentHash.docKey(config.seed(), ids[d]);
         });

@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.stream.IntStream;
 import org.roaringbitmap.RoaringBitmap;
@@ -209,7 +211,7 @@ public final class ShardWriter implements AutoCloseable {
             return writer;
         }
         // the field bitmaps read only the documents' metadata: build them beside the id map (restore time)
-        java.util.concurrent.ForkJoinTask<?> fields = java.util.concurrent.ForkJoinPool.commonPool()
+        ForkJoinTask<?> fields = ForkJoinPool.commonPool()
                 .submit(() -> writer.buildFields(f, g));
         writer.adopt(f, image.appliedOffset());
         for (int t = 0; t < g.lists.length(); t++) {
