@@ -50,8 +50,9 @@ def per_row_table(model, fp32_path=None):
         table = next(numpy_helper.to_array(i) for i in src.graph.initializer if i.name == "word.weight")
         scale = np.maximum(np.abs(table).max(axis=1), 1e-12).astype(np.float32) / 127.0
     else:
-        # keep the uint8 grid where a row fits int8 (then q - zero_point is exact, the vectors do not change); only
-        # a row reaching past +-127 gets a coarser scale of its own (1 of the 30,522 rows of the run-2 model)
+        # keep the uint8 grid where a row fits int8 (then q - zero_point is exact); a row reaching past +-127 gets a
+        # coarser scale of its own: 1 of the 30,522 rows of the run-2 model, but it is [CLS], read by every text's
+        # lookup, so the vectors do move (docs/MODEL_CARD.md, "Graph, second pass")
         codes = numpy_helper.to_array(inits["word.weight_quantized"]).astype(np.float32) \
             - numpy_helper.to_array(inits["word.weight_zero_point"]).astype(np.float32)
         step = numpy_helper.to_array(inits["word.weight_scale"]).astype(np.float32)
