@@ -16,6 +16,39 @@ VOCAB = 30522
 SPECIAL_IDS = (0, 100, 101, 102, 103)  # [PAD] [UNK] [CLS] [SEP] [MASK] of bert-base-uncased
 # Fused attention for training; export switches it off so the ONNX graph holds plain MatMul/Softmax (opset 18)
 USE_SDPA = True
+# Quantization-aware training (train.py qat=1): while set to a [B,S] attention mask, every quantized MatMul of the
+# int8 graph is simulated in the forward pass (straight-through gradients): its input as ONNX Runtime's
+# DynamicQuantizeLinear does it for one text run alone (asymmetric uint8, one scale over the text's real positions),
+# its weight as quantize_dynamic's per-channel symmetric int8 ([-127, 127]), and the tied word table as
+# fast_head.py's per-row int8 table. None = plain float (evaluation of the float model, export).
+QAT_MASK = None
+
+
+def fake_quant_input(x, mask):
+    """x [B,S,H] through uint8 DynamicQuantizeLinear per text (real positions of `mask` set the range)."""
+    xf = x.float()
+    real = mask[:, :, None].bool()
+    big = torch.finfo(torch.float32).max
+    lo = torch.where(real, xf, torch.full_like(xf, big)).amin(dim=(1, 2), keepdim=True).clamp(max=0.0)
+    hi = torch.where(real, xf, torch.full_like(xf, -big)).amax(dim=(1, 2), keepdim=True).clamp(min=0.0)
+    scale = ((hi - lo) / 255.0).clamp(min=1e-12)
+    zero = torch.round(-lo / scale).clamp(0, 255)
+    deq = (torch.clamp(torch.round(xf / scale) + zero, 0, 255) - zero) * scale
+    return (xf + (deq - xf).detach()).to(x.dtype)
+
+
+def fake_quant_rows(w):
+    """Symmetric int8 with one scale per row of w ([out, in] Linear weights: per output channel; the word table:
+    per vocabulary id)."""
+    scale = w.detach().abs().amax(dim=1, keepdim=True).clamp(min=1e-12) / 127.0
+    deq = torch.clamp(torch.round(w / scale), -127, 127) * scale
+    return w + (deq - w).detach()
+
+
+def qlinear(lin, x):
+    if QAT_MASK is None:
+        return lin(x)
+    return F.linear(fake_quant_input(x, QAT_MASK), fake_quant_rows(lin.weight), lin.bias)
 
 
 class Layer(nn.Module):
@@ -38,15 +71,15 @@ class Layer(nn.Module):
         def split(t):
             return t.view(b, s, self.heads, d).transpose(1, 2)
 
-        q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
+        q, k, v = split(qlinear(self.query, x)), split(qlinear(self.key, x)), split(qlinear(self.value, x))
         if USE_SDPA and hasattr(F, "scaled_dot_product_attention"):
             ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=bias.to(q.dtype))
         else:  # torch < 2.0 (local CPU smoke tests)
             att = (q @ k.transpose(-1, -2)) / math.sqrt(d) + bias.to(q.dtype)
             ctx = att.softmax(-1) @ v
         ctx = ctx.transpose(1, 2).reshape(b, s, h)
-        x = self.attn_ln(x + self.attn_out(ctx))
-        return self.out_ln(x + self.out(F.gelu(self.inter(x))))
+        x = self.attn_ln(x + qlinear(self.attn_out, ctx))
+        return self.out_ln(x + qlinear(self.out, F.gelu(qlinear(self.inter, x))))
 
 
 class SpladeBert(nn.Module):
@@ -65,21 +98,33 @@ class SpladeBert(nn.Module):
         keep = torch.ones(vocab)
         keep[list(i for i in SPECIAL_IDS if i < vocab)] = 0.0
         self.register_buffer("keep", keep, persistent=False)
+        self.qat = False  # simulate the int8 graph in the forward pass (QAT_MASK)
         # MLM head starts as the identity map into the tied decoder: logits = LN(gelu(h)) . E
         with torch.no_grad():
             self.head_dense.weight.copy_(torch.eye(hidden))
             self.head_dense.bias.zero_()
 
     def logits(self, input_ids, attention_mask):
+        global QAT_MASK
+        QAT_MASK = attention_mask if self.qat else None
+        try:
+            return self._logits(input_ids, attention_mask)
+        finally:
+            QAT_MASK = None
+
+    def _logits(self, input_ids, attention_mask):
         s = input_ids.shape[1]
         pos = torch.arange(s, device=input_ids.device)
-        x = self.word(input_ids) + self.pos(pos)[None] + self.token_type.weight[0]
+        word = self.word.weight if QAT_MASK is None else fake_quant_rows(self.word.weight)
+        x = F.embedding(input_ids, word) + self.pos(pos)[None] + self.token_type.weight[0]
         x = self.emb_ln(x)
         bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * -1e4
         for layer in self.layers:
             x = layer(x, bias)
-        h = self.head_ln(F.gelu(self.head_dense(x)))
-        return F.linear(h, self.word.weight, self.head_bias)
+        h = self.head_ln(F.gelu(qlinear(self.head_dense, x)))
+        if QAT_MASK is not None:
+            h = fake_quant_input(h, QAT_MASK)
+        return F.linear(h, word, self.head_bias)
 
     def forward(self, input_ids, attention_mask):
         """Pooled SPLADE weights [B, V]."""
@@ -150,6 +195,8 @@ def load_onnx_model(model, onnx_path):
 
     def dequant(base):
         q, s, z = inits[base + "_quantized"], inits[base + "_scale"], inits[base + "_zero_point"]
+        if base == "word.weight" and s.ndim == 1:  # fast_head.py's per-row table: one scale per vocabulary id
+            s = s[:, None]
         return (q.astype(np.float32) - z.astype(np.float32)) * s.astype(np.float32)
 
     def bias_after(node):

@@ -132,6 +132,7 @@ def train(variant, corpus, doc_tok, q_tok, args, device):
         model = load_onnx_model(SpladeBert(), args.init_onnx).to(device)
     else:
         model = load_minilm(SpladeBert(), os.path.join(args.data, "minilm_fp16.npz")).to(device)
+    model.qat = bool(args.qat)  # simulate the int8 graph in every forward pass, val included (splade.QAT_MASK)
     train_q = corpus["queries"]["train"]
     n = len(train_q)
     bs = min(args.batch, n)
@@ -349,6 +350,18 @@ def ort_session(path, threads):
 _WORKER = {}
 
 
+def run_pooled(sess, ids, mask):
+    """Pooled weights [B,V] from a model with the pooling inside (output sparse_weights) or a logits [B,S,V] one
+    (fast_head.py --logits: padded positions repeat position 0, so a plain max over positions is the pooling)."""
+    name = sess.get_outputs()[0].name
+    out = sess.run([name], {"input_ids": ids, "attention_mask": mask})[0]
+    if out.ndim == 2:
+        return out
+    w = np.log1p(np.maximum(out.max(axis=1), 0.0))
+    w[:, [i for i in SPECIAL_IDS if i < w.shape[1]]] = 0.0
+    return w
+
+
 def _ort_init(path, threads):
     _WORKER["sess"] = ort_session(path, threads)
 
@@ -356,7 +369,7 @@ def _ort_init(path, threads):
 def _ort_batch(job):
     rows, seqs, cap = job
     ii, mm = pad(seqs)
-    w = _WORKER["sess"].run(["sparse_weights"], {"input_ids": ii, "attention_mask": mm})[0]
+    w = run_pooled(_WORKER["sess"], ii, mm)
     top = np.argpartition(-w, cap - 1, axis=1)[:, :cap]
     vals = np.take_along_axis(w, top, 1)
     vals[vals < THRESHOLD] = 0.0
@@ -389,7 +402,7 @@ def ort_encode(sess, seqs, cap, device, batch=32):
     for s in range(0, len(seqs), batch):
         rows = order[s:s + batch]
         ii, mm = pad([seqs[r] for r in rows])
-        w = sess.run(["sparse_weights"], {"input_ids": ii, "attention_mask": mm})[0]
+        w = run_pooled(sess, ii, mm)
         raw += int((w >= THRESHOLD).sum())
         i, v = topk_sparse(torch.from_numpy(w).to(device), cap)
         r = torch.from_numpy(rows).to(device)
@@ -457,6 +470,10 @@ def main():
     p.add_argument("--doc-cap", type=int, default=256, help="terms kept per document when evaluating/serving")
     p.add_argument("--doc-topk", type=int, default=0, help="train with only each document's K heaviest terms")
     p.add_argument("--init-onnx", help="start from this exported model (dequantized) instead of MiniLM-L6")
+    p.add_argument("--qat", type=int, default=0,
+                   help="1: quantization-aware training (the int8 graph simulated in the forward pass, val too)")
+    p.add_argument("--logits-output", action="store_true",
+                   help="export (with --fast-head): the int8 graph ends at the logits [B,S,V]; pooling by the caller")
     p.add_argument("--fast-head", action="store_true",
                    help="export: rewrite the int8 model's head (fast_head.py) and evaluate it one text per run")
     p.add_argument("--query-len", type=int, default=32)
@@ -525,7 +542,8 @@ def main():
         torch.backends.cuda.matmul.allow_tf32 = False
         res, doc_cache = eval_split(model, "test", corpus, eval_doc_tok, q_toks, device, free=True, amp=False)
         for r in res:
-            record(args.out, stage="test", variant=variant, encoder="pytorch-fp32", **r)
+            record(args.out, stage="test", variant=variant,
+                   encoder="pytorch-fp32" + ("-qat-simulated-int8" if model.qat else ""), **r)
         fp32_test = res[0]["mrr@10"]
         del doc_cache
         torch.cuda.empty_cache() if device.type == "cuda" else None
@@ -534,6 +552,7 @@ def main():
         work = "/tmp/export"
         os.makedirs(work, exist_ok=True)
         fp32 = os.path.join(work, "model-fp32.onnx")
+        model.qat = False  # the float graph; ONNX Runtime's quantization is what QAT simulated
         how, size, ir = export_onnx(model, fp32, "sparse_weights")
         sess = ort_session(fp32, args.ort_threads)
         ii, mm = pad(doc_tok[:16])
@@ -546,7 +565,7 @@ def main():
         qsize, excluded = quantize(fp32, int8)
         if args.fast_head:
             import fast_head
-            fast_head.main(int8, int8, fp32)
+            fast_head.main(int8, int8, fp32, logits=args.logits_output)
             qsize = os.path.getsize(int8)
         ir8 = fix_ir_version(int8)
         s8 = ort_session(int8, args.ort_threads)
@@ -560,7 +579,7 @@ def main():
         # reference output for the Java side: top terms of two texts through the int8 model
         probe = tok(["Real-time strategy game of ancient warfare", corpus["doc_texts"][0]], args.doc_len)
         pi, pm = pad(probe)
-        pw = s8.run(["sparse_weights"], {"input_ids": pi, "attention_mask": pm})[0]
+        pw = run_pooled(s8, pi, pm)
         tops = [[[int(j), round(float(r[j]), 4)] for j in np.argsort(-r)[:10]] for r in pw]
         record(args.out, stage="probe", ids=[p.tolist() for p in probe], top_terms=tops,
                nnz=[int((r > 0).sum()) for r in pw])
@@ -568,7 +587,7 @@ def main():
         if time.time() - T0 > args.ort_eval_before:
             log("skipping the ONNX Runtime int8 evaluation (past --ort-eval-before)")
             return
-        got8 = s8.run(["sparse_weights"], {"input_ids": ii, "attention_mask": mm})[0]
+        got8 = run_pooled(s8, ii, mm)
         model.to(device)
         ort_test(int8, variant, corpus, eval_doc_tok, q_toks, args, device, bytes=qsize, excluded=excluded, **ir8,
                  max_abs_diff_vs_fp32=float(np.abs(got8 - ref).max()))

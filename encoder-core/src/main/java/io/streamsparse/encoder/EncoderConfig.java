@@ -14,10 +14,11 @@ package io.streamsparse.encoder;
  *                       and counted
  * @param maxTerms       at most this many (heaviest) terms per vector ({@code >= 1})
  * @param minWeight      terms lighter than this are dropped (finite, {@code >= 0})
- * @param intraOpThreads ONNX Runtime intra-op threads per session; {@code 0} = the runtime's default (one per
- *                       physical core)
+ * @param intraOpThreads ONNX Runtime intra-op threads per session; {@code 0} = the processors shared out among the
+ *                       sessions, or with one session the runtime's default (one per physical core)
  * @param sessions       number of ONNX Runtime sessions ({@code >= 1}); concurrent callers are spread over them
- *                       round robin, and one session may serve several callers at once
+ *                       round robin, one session may serve several callers at once, and with more than one the
+ *                       sub-batches of one call run on all of them in parallel (one thread each)
  * @param maxBatchSize   at most this many texts per model run ({@code >= 1}); longer lists are split into
  *                       length-sorted sub-batches
  * @param warmup         run the model once per session when opened, at the largest shape, so the first real

@@ -20,7 +20,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -45,10 +49,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * whole input tensor, such as the bundled one) is run one text per model run whatever {@code maxBatchSize} says:
  * then a text's vector is a function of the text alone, bit for bit (no padding, no neighbours).
  *
- * <p><b>Threads and memory.</b> Thread-safe; each call runs on the caller's thread plus the session's intra-op
- * threads. Sessions are taken round robin; one session serves concurrent callers. Each concurrent call borrows a
- * workspace (direct input buffers, a direct output buffer ONNX Runtime writes into, pooling scratch) from a pool,
- * so a steady state allocates only the result vectors.
+ * <p><b>Threads and memory.</b> Thread-safe. With one session, each call runs on the caller's thread plus the
+ * session's intra-op threads; sessions are taken round robin and one session serves concurrent callers. With
+ * {@code sessions > 1}, a call's sub-batches (one text each for a per-text model) are also spread over all sessions
+ * at once: the caller and {@code sessions - 1} pooled threads each drive one session, taking the next sub-batch
+ * from a shared cursor (per-text runs of a small model scale better over texts than over one run's intra-op
+ * threads: docs/BENCHMARKS.md). A sub-batch's result depends only on its texts, never on the thread or session
+ * that ran it. Each running sub-batch borrows a workspace (direct input buffers, a direct output buffer ONNX Runtime
+ * writes into, pooling scratch) from a pool, so a steady state allocates only the result vectors.
  */
 public final class OnnxSparseEncoder implements SparseEncoder {
 
@@ -92,6 +100,7 @@ public final class OnnxSparseEncoder implements SparseEncoder {
     private final boolean perTextRuns;
     private final int textsPerRunLimit;
     private final AtomicInteger nextSession = new AtomicInteger();
+    private final ExecutorService helpers;   // null with one session
     private final ConcurrentLinkedQueue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
     private final LongAdder truncated = new LongAdder();
     private final LongAdder encoded = new LongAdder();
@@ -147,16 +156,29 @@ public final class OnnxSparseEncoder implements SparseEncoder {
      */
     public static OrtSession.SessionOptions sessionOptions(EncoderConfig config) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        int threads = intraOpThreads(config);
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
         boolean arena = Boolean.getBoolean(CPU_ARENA_PROPERTY);
         options.setCPUArenaAllocator(arena);
         options.setMemoryPatternOptimization(arena);
-        if (config.intraOpThreads() > 0) {
-            options.setIntraOpNumThreads(config.intraOpThreads());
+        if (threads > 0) {
+            options.setIntraOpNumThreads(threads);
         }
         options.setInterOpNumThreads(1);
         return options;
+    }
+
+    /**
+     * Intra-op threads per session: the configured number, or with {@code 0} and several sessions the processors
+     * shared out among them (at least one each), or with {@code 0} and one session ONNX Runtime's default
+     * ({@code 0} returned: one per physical core).
+     */
+    static int intraOpThreads(EncoderConfig config) {
+        if (config.intraOpThreads() > 0 || config.sessions() == 1) {
+            return config.intraOpThreads();
+        }
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / config.sessions());
     }
 
     private OnnxSparseEncoder(EncoderConfig config, HfTokenizer tokenizer, OrtEnvironment env, OrtSession[] sessions)
@@ -215,7 +237,14 @@ public final class OnnxSparseEncoder implements SparseEncoder {
         this.maxTokensPerRun = output == Output.LOGITS
                 ? (int) Math.max(config.maxLength(), Math.min(Integer.MAX_VALUE, LOGITS_FLOATS_PER_RUN / vocab))
                 : Integer.MAX_VALUE;
+        this.helpers = sessions.length == 1 ? null : Executors.newFixedThreadPool(sessions.length - 1, r -> {
+            Thread t = new Thread(r, "onnx-encoder-" + HELPER_IDS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
+
+    private static final AtomicInteger HELPER_IDS = new AtomicInteger();
 
     private static boolean checkTokenInput(NodeInfo n) {
         if (!(n.getInfo() instanceof TensorInfo t)) {
@@ -302,7 +331,7 @@ public final class OnnxSparseEncoder implements SparseEncoder {
         }
         texts.add(WARMUP_WORD.repeat(config.maxLength()));
         for (int i = 0; i < sessions.length; i++) {
-            encodeAll(texts, sessions[i], false);
+            encodeAll(texts, i, false, false);
         }
     }
 
@@ -322,14 +351,19 @@ public final class OnnxSparseEncoder implements SparseEncoder {
             if (texts.isEmpty()) {
                 return List.of();
             }
-            OrtSession session = sessions[Math.floorMod(nextSession.getAndIncrement(), sessions.length)];
-            return encodeAll(texts, session, true);
+            int first = Math.floorMod(nextSession.getAndIncrement(), sessions.length);
+            return encodeAll(texts, first, helpers != null, true);
         } finally {
             lifecycle.readLock().unlock();
         }
     }
 
-    private List<SparseVector> encodeAll(List<String> texts, OrtSession session, boolean count) {
+    /**
+     * Tokenizes, length-sorts and runs {@code texts} in sub-batches: all on session {@code first} from the caller's
+     * thread, or with {@code parallel} spread over every session (session {@code first + k} driven by worker k, the
+     * caller being worker 0).
+     */
+    private List<SparseVector> encodeAll(List<String> texts, int first, boolean parallel, boolean count) {
         int n = texts.size();
         HfTokenizer.Tokens[] tokens = new HfTokenizer.Tokens[n];
         long[] byLength = new long[n];
@@ -344,32 +378,99 @@ public final class OnnxSparseEncoder implements SparseEncoder {
         for (int i = 0; i < n; i++) {
             order[i] = (int) byLength[i];
         }
-        SparseVector[] results = new SparseVector[n];
-        Workspace ws = workspaces.poll();
-        if (ws == null) {
-            ws = new Workspace(vocab);
-        }
-        try {
-            int from = 0;
-            // invariant: results[order[0..from)] are filled
-            while (from < n) {
-                int size = 1;
-                while (from + size < n && size < textsPerRunLimit
-                        && (long) (size + 1) * tokens[order[from + size]].length() <= maxTokensPerRun) {
-                    size++;
-                }
-                int seqLen = tokens[order[from + size - 1]].length();
-                runSubBatch(session, ws, tokens, order, from, size, seqLen, results);
-                from += size;
+        // sub-batch b covers order[starts[b] .. starts[b + 1])
+        int[] starts = new int[n + 1];
+        int batches = 0;
+        for (int from = 0; from < n; ) {
+            int size = 1;
+            while (from + size < n && size < textsPerRunLimit
+                    && (long) (size + 1) * tokens[order[from + size]].length() <= maxTokensPerRun) {
+                size++;
             }
-        } finally {
-            workspaces.offer(ws);
+            starts[batches++] = from;
+            from += size;
+        }
+        starts[batches] = n;
+        SparseVector[] results = new SparseVector[n];
+        if (!parallel || batches == 1) {
+            runSubBatches(sessions[first], tokens, order, starts, batches, new AtomicInteger(), results, null);
+        } else {
+            runInParallel(first, tokens, order, starts, batches, results);
         }
         if (count) {
             encoded.add(n);
             truncated.add(truncatedHere);
         }
         return Collections.unmodifiableList(Arrays.asList(results));
+    }
+
+    private void runInParallel(int first, HfTokenizer.Tokens[] tokens, int[] order, int[] starts, int batches,
+            SparseVector[] results) {
+        AtomicInteger cursor = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(batches);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Runnable[] workers = new Runnable[Math.min(sessions.length, batches)];
+        for (int k = 0; k < workers.length; k++) {
+            OrtSession session = sessions[(first + k) % sessions.length];
+            workers[k] = () -> {
+                try {
+                    runSubBatches(session, tokens, order, starts, batches, cursor, results, done);
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            };
+        }
+        for (int k = 1; k < workers.length; k++) {
+            helpers.execute(workers[k]);
+        }
+        workers[0].run();
+        // the caller ran out of sub-batches to take; wait for those other workers took (a late worker takes none)
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while encoding", e);
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+
+    /**
+     * Takes sub-batches from {@code cursor} until none is left and runs them on {@code session} with one borrowed
+     * workspace; counts each taken one down on {@code done} (if any), also when it fails.
+     */
+    private void runSubBatches(OrtSession session, HfTokenizer.Tokens[] tokens, int[] order, int[] starts,
+            int batches, AtomicInteger cursor, SparseVector[] results, CountDownLatch done) {
+        Workspace ws = workspaces.poll();
+        if (ws == null) {
+            ws = new Workspace(vocab);
+        }
+        RuntimeException failed = null;
+        try {
+            // invariant: every sub-batch below cursor is taken by exactly one worker
+            for (int b = cursor.getAndIncrement(); b < batches; b = cursor.getAndIncrement()) {
+                try {
+                    if (failed == null) {
+                        int from = starts[b];
+                        int size = starts[b + 1] - from;
+                        int seqLen = tokens[order[from + size - 1]].length();
+                        runSubBatch(session, ws, tokens, order, from, size, seqLen, results);
+                    }
+                } catch (RuntimeException e) {
+                    failed = e;
+                } finally {
+                    if (done != null) {
+                        done.countDown();
+                    }
+                }
+            }
+        } finally {
+            workspaces.offer(ws);
+        }
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     private void runSubBatch(OrtSession session, Workspace ws, HfTokenizer.Tokens[] tokens, int[] order, int from,
@@ -558,6 +659,9 @@ public final class OnnxSparseEncoder implements SparseEncoder {
                 return;
             }
             closed = true;
+            if (helpers != null) {
+                helpers.shutdownNow();
+            }
             closeQuietly(tokenizer, sessions);
             workspaces.clear();
         } finally {

@@ -66,6 +66,21 @@ class OnnxSparseEncoderTest {
     }
 
     @Test
+    void sessionsShareOneCallsSubBatchesAndGiveTheSameVectors() {
+        List<String> texts = TinyModels.randomTexts(8, 41, 40);
+        EncoderConfig config = TinyModels.config(logitsModel, 64, 50, 0.01f, 3).withThreads(1, 3);
+        try (OnnxSparseEncoder enc = OnnxSparseEncoder.open(config)) {
+            assertEquals(reference(texts, 64, 50, 0.01f), enc.encode(texts));      // 14 sub-batches over 3 sessions
+            assertEquals(reference(texts.subList(0, 2), 64, 50, 0.01f), enc.encode(texts.subList(0, 2)));
+            assertEquals(43, enc.encodedTexts());
+        }
+        assertEquals(2, OnnxSparseEncoder.intraOpThreads(config.withThreads(2, 3)));
+        assertEquals(0, OnnxSparseEncoder.intraOpThreads(config.withThreads(0, 1)));  // ONNX Runtime's default
+        assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+                OnnxSparseEncoder.intraOpThreads(config.withThreads(0, 2)));
+    }
+
+    @Test
     void batchingAndOrderAreInvisible() {
         List<String> texts = TinyModels.randomTexts(2, 30, 30);
         Collections.shuffle(texts, new Random(7));

@@ -14,7 +14,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxLength        tokens per document fed to the model (longer input is truncated and counted)
  * @param maxTerms         non-zeros kept per document vector
  * @param minWeight        weights below this are dropped
- * @param intraOpThreads   ONNX Runtime intra-op threads
+ * @param intraOpThreads   ONNX Runtime intra-op threads per session; 0 = the processors shared out among the sessions
+ * @param sessions         ONNX Runtime sessions; a poll's documents are encoded on all of them at once, one text per
+ *                         model run each (2 sessions of 1 thread encode 1.3x faster than 1 of 2 threads on 2 cores:
+ *                         docs/BENCHMARKS.md)
  * @param maxBatchSize     documents per inference call
  * @param maxDocumentChars longer texts are rejected to the dead-letter topic
  * @param maxRecordBytes   larger record values are rejected to the dead-letter topic
@@ -33,6 +36,7 @@ public record EncoderProperties(
         @DefaultValue("256") int maxTerms,
         @DefaultValue("0.01") float minWeight,
         @DefaultValue("0") int intraOpThreads,
+        @DefaultValue("2") int sessions,
         @DefaultValue("32") int maxBatchSize,
         @DefaultValue("100000") int maxDocumentChars,
         @DefaultValue("1048576") int maxRecordBytes,
@@ -40,6 +44,9 @@ public record EncoderProperties(
         @DefaultValue("524288") int deadLetterMaxBytes) {
 
     public EncoderProperties {
+        if (sessions < 1) {
+            throw new IllegalArgumentException("sessions must be >= 1, was " + sessions);
+        }
         if (maxDocumentChars < 1 || maxRecordBytes < 1 || snippetChars < 0 || deadLetterMaxBytes < 16 * 1024) {
             throw new IllegalArgumentException("limits must be positive (dead letters at least 16 KiB):"
                     + " maxDocumentChars=" + maxDocumentChars + " maxRecordBytes=" + maxRecordBytes

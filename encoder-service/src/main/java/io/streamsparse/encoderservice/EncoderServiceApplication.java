@@ -53,7 +53,7 @@ public class EncoderServiceApplication {
     SparseEncoder documentEncoder(EncoderProperties p, MeterRegistry registry) {
         OnnxSparseEncoder encoder = Encoders.documentEncoder(EncoderConfig.documentDefaults()
                 .withModel(p.modelPath(), p.tokenizerPath()).withMaxLength(p.maxLength())
-                .withPruning(p.maxTerms(), p.minWeight()).withThreads(p.intraOpThreads(), 1)
+                .withPruning(p.maxTerms(), p.minWeight()).withThreads(p.intraOpThreads(), p.sessions())
                 .withMaxBatchSize(p.maxBatchSize()).withWarmup(true));
         FunctionCounter.builder("streamsparse.encoder.truncated", encoder, OnnxSparseEncoder::truncatedTexts)
                 .description("Inputs longer than max-length tokens, truncated before inference").register(registry);

@@ -114,7 +114,9 @@ public final class EncoderThroughputBenchmark {
      *
      * @param docs           measured documents per side (N)
      * @param batch          max texts per model run ({@code streamsparse.encoder.max-batch-size})
-     * @param threads        ONNX Runtime intra-op threads; 0 = the runtime's default (one per physical core)
+     * @param threads        ONNX Runtime intra-op threads per session; 0 = the processors shared out among the
+     *                       sessions (one session: the runtime's default, one per physical core)
+     * @param sessions       ONNX Runtime sessions, each driven by its own thread within one call
      * @param maxLength      tokens per document
      * @param maxPollRecords the service's {@code max-poll-records}; 0 = the service's shipped value
      * @param warmupDocs     documents each side encodes before measuring
@@ -129,15 +131,15 @@ public final class EncoderThroughputBenchmark {
      * @param timeout        give up waiting for the service after this long
      * @param perPoll        also time the raw encoder called once per {@code max-poll-records} documents
      */
-    record Options(int docs, int batch, int threads, int maxLength, int maxPollRecords, int warmupDocs, int rounds,
-            int partitions, String modelPath, String tokenizerPath, Path corpus, Path listsDir, Path splitDir,
+    record Options(int docs, int batch, int threads, int sessions, int maxLength, int maxPollRecords, int warmupDocs,
+            int rounds, int partitions, String modelPath, String tokenizerPath, Path corpus, Path listsDir, Path splitDir,
             Path workDir, Duration timeout, boolean perPoll) {
 
         Options {
-            if (docs < 1 || batch < 1 || threads < 0 || maxLength < 2 || maxPollRecords < 0 || warmupDocs < 0
-                    || rounds < 1 || partitions < 1) {
+            if (docs < 1 || batch < 1 || threads < 0 || sessions < 1 || maxLength < 2 || maxPollRecords < 0
+                    || warmupDocs < 0 || rounds < 1 || partitions < 1) {
                 throw new IllegalArgumentException("bad options: docs=" + docs + " batch=" + batch + " threads="
-                        + threads + " maxLength=" + maxLength + " maxPollRecords=" + maxPollRecords + " warmupDocs="
+                        + threads + " sessions=" + sessions + " maxLength=" + maxLength + " maxPollRecords=" + maxPollRecords + " warmupDocs="
                         + warmupDocs + " rounds=" + rounds + " partitions=" + partitions);
             }
         }
@@ -159,6 +161,7 @@ public final class EncoderThroughputBenchmark {
                     Integer.parseInt(v.getOrDefault("docs", "2000")),
                     Integer.parseInt(v.getOrDefault("batch", String.valueOf(EncoderConfig.DEFAULT_MAX_BATCH_SIZE))),
                     Integer.parseInt(v.getOrDefault("threads", "0")),
+                    Integer.parseInt(v.getOrDefault("sessions", "2")),
                     Integer.parseInt(v.getOrDefault("max-length",
                             String.valueOf(EncoderConfig.DEFAULT_DOCUMENT_MAX_LENGTH))),
                     Integer.parseInt(v.getOrDefault("max-poll-records", "0")),
@@ -186,7 +189,7 @@ public final class EncoderThroughputBenchmark {
         /** The encoder configuration both sides use: the service's document encoder with these options. */
         EncoderConfig encoderConfig() {
             return EncoderConfig.documentDefaults().withModel(modelPath, tokenizerPath).withMaxLength(maxLength)
-                    .withThreads(threads, 1).withMaxBatchSize(batch).withWarmup(true);
+                    .withThreads(threads, sessions).withMaxBatchSize(batch).withWarmup(true);
         }
 
         String modelName() {
@@ -201,12 +204,12 @@ public final class EncoderThroughputBenchmark {
         }
     }
 
-    static final Set<String> OPTION_NAMES = Set.of("docs", "batch", "threads", "max-length",
+    static final Set<String> OPTION_NAMES = Set.of("docs", "batch", "threads", "sessions", "max-length",
             "max-poll-records", "warmup-docs", "rounds", "partitions", "model", "tokenizer", "corpus", "lists-dir",
             "split-dir", "work-dir", "timeout-s", "per-poll");
 
     static final String USAGE = """
-            EncoderThroughputBenchmark [--docs N=2000] [--batch 32] [--threads 0] [--max-length 256]
+            EncoderThroughputBenchmark [--docs N=2000] [--batch 32] [--threads 0] [--sessions 2] [--max-length 256]
                 [--max-poll-records 0 (= service default)] [--warmup-docs 256] [--rounds 1] [--partitions 1]
                 [--model classpath:default --tokenizer classpath:default]
                 [--corpus docs.jsonl | --lists-dir .local/apt-lists --split-dir data/debian-split]
@@ -270,8 +273,8 @@ public final class EncoderThroughputBenchmark {
                 ? all.subList(o.docs, o.docs + o.warmupDocs)
                 : all.subList(0, Math.min(o.warmupDocs, all.size()));
         EncoderConfig config = o.encoderConfig();
-        out.printf(Locale.ROOT, "model=%s (%s) docs=%d batch=%d threads=%d%s max-length=%d warmup-docs=%d rounds=%d"
-                + " partitions=%d%n", o.modelName(), config.modelPath(), o.docs, o.batch, o.threads,
+        out.printf(Locale.ROOT, "model=%s (%s) docs=%d batch=%d sessions=%d threads=%d%s max-length=%d warmup-docs=%d rounds=%d"
+                + " partitions=%d%n", o.modelName(), config.modelPath(), o.docs, o.batch, o.sessions, o.threads,
                 o.threads == 0 ? " (ONNX Runtime default)" : "", o.maxLength, warmup.size(), o.rounds, o.partitions);
 
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, o.partitions);
@@ -302,6 +305,7 @@ public final class EncoderThroughputBenchmark {
                         "--streamsparse.encoder.tokenizer-path=" + o.tokenizerPath,
                         "--streamsparse.encoder.max-batch-size=" + o.batch,
                         "--streamsparse.encoder.intra-op-threads=" + o.threads,
+                        "--streamsparse.encoder.sessions=" + o.sessions,
                         "--streamsparse.encoder.max-length=" + o.maxLength));
                 if (o.maxPollRecords > 0) {
                     args.add("--spring.kafka.consumer.max-poll-records=" + o.maxPollRecords);
