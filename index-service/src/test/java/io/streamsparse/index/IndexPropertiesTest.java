@@ -10,6 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.ClassPathResource;
 
 class IndexPropertiesTest {
 
@@ -23,6 +27,16 @@ class IndexPropertiesTest {
         IndexProperties p = withEngine(null);
         assertEquals(IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.DEFERRED),
                 p.engine().indexConfig());
+        assertEquals(SearchKnobs.defaults(), p.engine().searchKnobs());
+    }
+
+    /** The shipped configuration searches with the engine's defaults: one set of default knobs, not two. */
+    @Test
+    void shippedConfigurationSearchesWithTheEngineDefaultKnobs() throws Exception {
+        StandardEnvironment env = new StandardEnvironment();
+        new YamlPropertySourceLoader().load("index-service.yml", new ClassPathResource("index-service.yml"))
+                .forEach(env.getPropertySources()::addLast);
+        IndexProperties p = Binder.get(env).bind("streamsparse.index", IndexProperties.class).get();
         assertEquals(SearchKnobs.defaults(), p.engine().searchKnobs());
     }
 

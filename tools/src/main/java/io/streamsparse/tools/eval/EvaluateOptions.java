@@ -117,7 +117,7 @@ record EvaluateOptions(Path corpus, Path listsDir, Path splitDir, String split, 
               --limit-queries N     evaluate at most N queries
               --seed S              seed of the --limit subset (default 42)
               --query-cut N         approx rows: query terms whose lists are traversed (default: the engine's, 10)
-              --heap-factor F       approx rows: block skip threshold factor (default: the engine's, 0.9)
+              --heap-factor F       approx rows: block skip threshold factor (default: the engine's, 0.5)
               --prune-lambda N      sparse index: postings kept per inverted list, 0 = no static pruning
                                     (default: the engine's)
               --doc-vectors FILE    rank the model and inference-free systems with these precomputed document
