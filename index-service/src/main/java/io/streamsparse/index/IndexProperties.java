@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param topic          the {@code sparse-vectors} topic
  * @param partitions     the partitions (= shards) this instance owns; a replica owns the same list
- * @param snapshotDir    where shard snapshots live ({@code <dir>/shard-<p>/snapshot-<offset>.snap})
+ * @param snapshotDir    where shard snapshots live ({@code <dir>/shard-<p>/snapshot-<offset>.snap}, and the
+ *                       lexical indexes' in {@code <dir>/lexical/shard-<p>/})
  * @param snapshotEveryUpdates  snapshot a shard after this many applied updates
  * @param snapshotInterval      ... or when it has changed and its newest snapshot is this old
  * @param snapshotRetain        snapshots kept per shard (older ones are deleted after a successful write)

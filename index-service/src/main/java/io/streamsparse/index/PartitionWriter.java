@@ -1,18 +1,17 @@
 package io.streamsparse.index;
 
 import io.streamsparse.core.index.IndexConfig;
-import io.streamsparse.core.index.ShardImage;
 import io.streamsparse.core.index.ShardReader;
-import io.streamsparse.core.index.ShardWriter;
 import io.streamsparse.core.vector.EncodedDocument;
 import io.streamsparse.core.vector.SparseVectorCodec;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The writer of one owned partition: applies its records to the shard in offset order and keeps the partition's
- * bookkeeping (applied offset, lag, caught-up, updates since the last snapshot, snapshot due). Plain Java, driven
- * by the Kafka consumer thread, which is the only thread calling the mutators; HTTP threads read the shard through
- * {@link #reader()} and the volatile fields.
+ * The writer of one owned partition: applies its records to the shard (its learned and lexical indexes,
+ * {@link HybridShard}) in offset order and keeps the partition's bookkeeping (applied offset, lag, caught-up, updates
+ * since the last snapshot, snapshot due). Plain Java, driven by the Kafka consumer thread, which is the only thread
+ * calling the mutators; HTTP threads read the shard through {@link #reader()}, {@link #lexicalReader()} and the
+ * volatile fields.
  */
 final class PartitionWriter {
 
@@ -25,8 +24,10 @@ final class PartitionWriter {
     enum Applied { UPSERT, DELETE, ALREADY_APPLIED }
 
     final int partition;
-    private final ShardWriter shard;
+    private final HybridShard shard;
     final SnapshotStore store;
+    /** Snapshots of the lexical index, beside the learned index's {@link #store}. */
+    final SnapshotStore lexicalStore;
     private final long catchUpTarget;
     final AtomicBoolean snapshotInFlight = new AtomicBoolean();
     volatile long lastSnapshotMillis;
@@ -34,20 +35,30 @@ final class PartitionWriter {
     private volatile boolean caughtUp;
     private long updatesSinceSnapshot;
 
-    PartitionWriter(int partition, ShardWriter shard, SnapshotStore store, long lastSnapshotMillis,
-                    long catchUpTarget) {
+    PartitionWriter(int partition, HybridShard shard, SnapshotStore store, SnapshotStore lexicalStore,
+                    long lastSnapshotMillis, long catchUpTarget) {
         this.partition = partition;
         this.shard = shard;
         this.store = store;
+        this.lexicalStore = lexicalStore;
         this.lastSnapshotMillis = lastSnapshotMillis;
         this.catchUpTarget = catchUpTarget;
     }
 
     ShardReader reader() {
-        return shard.reader();
+        return shard.learned();
     }
 
-    /** The next offset to consume (one past the last applied). */
+    ShardReader lexicalReader() {
+        return shard.lexical();
+    }
+
+    /** Content digest of both indexes ({@link HybridShard#contentDigest()}). */
+    byte[] contentDigest() {
+        return shard.contentDigest();
+    }
+
+    /** The next offset to consume (one past the last applied by both indexes). */
     long nextOffset() {
         return shard.appliedOffset() + 1;
     }
@@ -118,9 +129,9 @@ final class PartitionWriter {
     }
 
     /** The shard's state for a snapshot, resetting the update count; consumer thread (or no writer running). */
-    ShardImage takeImage() {
+    HybridShard.Images takeImage() {
         updatesSinceSnapshot = 0;
-        return shard.image();
+        return shard.images();
     }
 
     void close() {

@@ -61,24 +61,46 @@ public class ShardController implements ShardApi {
         return out;
     }
 
+    /**
+     * Searches the shard's learned index, and with a lexical query (hybrid retrieval) its lexical index too, with
+     * the same k, filter, mode and knobs; the query service fuses the two rankings.
+     */
     @Override
     public ShardSearchResponse search(int shard, ShardSearchRequest body) {
         ShardReader index = shards.reader(shard);
+        ShardReader lexicalIndex = body.hasLexical() ? shards.lexicalReader(shard) : null;
         SearchRequest request = toRequest(body);
+        SearchRequest lexicalRequest = body.hasLexical()
+                ? new SearchRequest(query(body.lexicalTerms(), body.lexicalWeights(), "lexical query"), request.k(),
+                        request.filter(), request.mode(), request.knobs())
+                : null;
         return admission.call(() -> {
             long start = System.nanoTime();
-            List<SparseVector> hitVectors = body.explained() ? new ArrayList<>() : null;
-            SearchResult result = index.search(request, hitVectors);
-            List<Hit> hits = new ArrayList<>(result.hits().size());
-            for (int i = 0; i < result.hits().size(); i++) {
-                var h = result.hits().get(i);
-                hits.add(new Hit(h.docId(), finite(h.score()), h.title(), h.snippet(), shard,
-                        hitVectors == null ? null : Explanations.of(request.query(), hitVectors.get(i))));
-            }
+            Answer learned = answer(shard, index, request, body.explained());
+            Answer lexical = lexicalIndex == null ? null : answer(shard, lexicalIndex, lexicalRequest,
+                    body.explained());
             long micros = (System.nanoTime() - start) / 1_000;
-            recallEstimator.offer(request, result, index::search);
-            return new ShardSearchResponse(shard, result.appliedOffset(), result.scoredDocs(), micros, hits);
+            recallEstimator.offer(request, learned.result, index::search);
+            return new ShardSearchResponse(shard, learned.result.appliedOffset(),
+                    learned.result.scoredDocs() + (lexical == null ? 0 : lexical.result.scoredDocs()), micros,
+                    learned.hits, lexical == null ? null : lexical.hits);
         });
+    }
+
+    /** One index's result and its hits as the API answers them. */
+    private record Answer(SearchResult result, List<Hit> hits) {
+    }
+
+    private static Answer answer(int shard, ShardReader index, SearchRequest request, boolean explained) {
+        List<SparseVector> hitVectors = explained ? new ArrayList<>() : null;
+        SearchResult result = index.search(request, hitVectors);
+        List<Hit> hits = new ArrayList<>(result.hits().size());
+        for (int i = 0; i < result.hits().size(); i++) {
+            var h = result.hits().get(i);
+            hits.add(new Hit(h.docId(), finite(h.score()), h.title(), h.snippet(), shard,
+                    hitVectors == null ? null : Explanations.of(request.query(), hitVectors.get(i))));
+        }
+        return new Answer(result, hits);
     }
 
     /**
@@ -91,15 +113,11 @@ public class ShardController implements ShardApi {
     }
 
     private SearchRequest toRequest(ShardSearchRequest body) {
-        if (body.terms().length > properties.maxQueryTerms()) {
-            throw new IllegalArgumentException("query has " + body.terms().length + " terms; at most "
-                    + properties.maxQueryTerms() + " are allowed");
-        }
         int k = body.k() == null ? 10 : body.k();
         if (k < 1 || k > properties.maxK()) {
             throw new IllegalArgumentException("k must be in [1, " + properties.maxK() + "], was " + k);
         }
-        SparseVector query = SparseVector.of(body.terms(), body.weights());
+        SparseVector query = query(body.terms(), body.weights(), "query");
         Filter filter = body.filter() == null || body.filter().isBlank() ? null : Filter.parse(body.filter());
         SearchMode mode = parseMode(body.mode());
         SearchKnobs knobs = properties.engine().searchKnobs();
@@ -110,6 +128,14 @@ public class ShardController implements ShardApi {
             knobs = knobs.withHeapFactor(body.heapFactor());
         }
         return new SearchRequest(query, k, filter, mode, knobs);
+    }
+
+    private SparseVector query(int[] terms, float[] weights, String what) {
+        if (terms.length > properties.maxQueryTerms()) {
+            throw new IllegalArgumentException(what + " has " + terms.length + " terms; at most "
+                    + properties.maxQueryTerms() + " are allowed");
+        }
+        return SparseVector.of(terms, weights);
     }
 
     private static SearchMode parseMode(String mode) {
@@ -123,11 +149,12 @@ public class ShardController implements ShardApi {
         }
     }
 
+    /** Offset and documents of the learned index; the digest covers both indexes. */
     @Override
     public ShardDigest digest(int shard) {
         ShardReader index = shards.reader(shard);
         return new ShardDigest(shard, index.appliedOffset(), index.liveDocuments(),
-                HexFormat.of().formatHex(index.contentDigest()));
+                HexFormat.of().formatHex(shards.contentDigest(shard)));
     }
 
     /**
@@ -136,10 +163,19 @@ public class ShardController implements ShardApi {
      */
     @Override
     public DocumentFrequencies documentFrequencies(int shard, int size) {
+        return frequencies(shard, shards.reader(shard), size);
+    }
+
+    /** The same over the lexical index: the IDF statistics of lexical queries. */
+    @Override
+    public DocumentFrequencies lexicalDocumentFrequencies(int shard, int size) {
+        return frequencies(shard, shards.lexicalReader(shard), size);
+    }
+
+    private static DocumentFrequencies frequencies(int shard, ShardReader index, int size) {
         if (size < 1 || size > MAX_VOCABULARY) {
             throw new IllegalArgumentException("size must be in [1, " + MAX_VOCABULARY + "], was " + size);
         }
-        ShardReader index = shards.reader(shard);
         int documents = index.liveDocuments();
         int[] df = new int[size];
         for (int t = 0; t < size; t++) {

@@ -44,6 +44,8 @@ import org.springframework.stereotype.Component;
 public class Shards {
 
     private static final Logger log = LoggerFactory.getLogger(Shards.class);
+    /** Sub-directory of {@code snapshot-dir} holding the lexical indexes' snapshots, laid out like the learned ones. */
+    static final String LEXICAL_DIR = "lexical";
 
     private final IndexProperties properties;
     private final ApplicationEventPublisher events;
@@ -78,37 +80,47 @@ public class Shards {
         IndexConfig engineConfig = properties.engine().indexConfig();
         for (int p : properties.partitions()) {
             SnapshotStore store = new SnapshotStore(properties.snapshotDir(), p, properties.snapshotRetain());
-            long started = System.nanoTime();
+            SnapshotStore lexicalStore = new SnapshotStore(properties.snapshotDir().resolve(LEXICAL_DIR), p,
+                    properties.snapshotRetain());
             SnapshotStore.Loaded loaded = store.loadNewest();
             corrupt.increment(loaded.skippedCorrupt());
-            ShardWriter shard;
-            long lastSnapshot = 0;
-            if (loaded.index() != null) {
-                ShardIndex restored = loaded.index();
-                lastSnapshot = loaded.file().toFile().lastModified();
-                log.info("Shard {}: restored {} documents at offset {} from {} in {} ms", p,
-                        restored.liveDocuments(), restored.appliedOffset(), loaded.file(),
-                        (System.nanoTime() - started) / 1_000_000);
-                shard = restored.writer();
-                if (!restored.config().equals(engineConfig)) {
-                    long rebuilding = System.nanoTime();
-                    ShardImage image = restored.image().withConfig(engineConfig);
-                    restored.close();
-                    shard = ShardWriter.fromImage(image);
-                    log.info("Shard {}: snapshot written under {}; {} for {} in {} ms", p, restored.config(),
-                            image.lists() == null ? "lists rebuilt" : "lists kept", engineConfig,
-                            (System.nanoTime() - rebuilding) / 1_000_000);
-                }
-            } else {
-                shard = new ShardWriter(engineConfig);
-                log.info("Shard {}: no usable snapshot in {}; replaying from the start", p, store.directory());
-            }
-            PartitionWriter writer = new PartitionWriter(p, shard, store, lastSnapshot,
-                    catchUpTargets.getOrDefault(p, 0L));
+            ShardWriter learned = restore(p, "learned", store, loaded, engineConfig);
+            SnapshotStore.Loaded lexicalLoaded = lexicalStore.loadNewest();
+            corrupt.increment(lexicalLoaded.skippedCorrupt());
+            ShardWriter lexical = restore(p, "lexical", lexicalStore, lexicalLoaded, engineConfig);
+            long lastSnapshot = loaded.file() == null ? 0 : loaded.file().toFile().lastModified();
+            PartitionWriter writer = new PartitionWriter(p, new HybridShard(learned, lexical), store, lexicalStore,
+                    lastSnapshot, catchUpTargets.getOrDefault(p, 0L));
             byId.put(p, writer);
             registerGauges(registry, writer);
         }
         log.info("Shards {} must catch up to end offsets {} before accepting traffic", byId.keySet(), catchUpTargets);
+    }
+
+    /**
+     * One index of shard {@code p} from its newest intact snapshot (its lists rebuilt when the snapshot was written
+     * under another config), or empty.
+     */
+    private static ShardWriter restore(int p, String index, SnapshotStore store, SnapshotStore.Loaded loaded,
+            IndexConfig engineConfig) {
+        if (loaded.index() == null) {
+            log.info("Shard {} {}: no usable snapshot in {}; replaying from the start", p, index, store.directory());
+            return new ShardWriter(engineConfig);
+        }
+        ShardIndex restored = loaded.index();
+        log.info("Shard {} {}: restored {} documents at offset {} from {}", p, index, restored.liveDocuments(),
+                restored.appliedOffset(), loaded.file());
+        if (restored.config().equals(engineConfig)) {
+            return restored.writer();
+        }
+        long rebuilding = System.nanoTime();
+        ShardImage image = restored.image().withConfig(engineConfig);
+        restored.close();
+        ShardWriter shard = ShardWriter.fromImage(image);
+        log.info("Shard {} {}: snapshot written under {}; {} for {} in {} ms", p, index, restored.config(),
+                image.lists() == null ? "lists rebuilt" : "lists kept", engineConfig,
+                (System.nanoTime() - rebuilding) / 1_000_000);
+        return shard;
     }
 
     private static void registerGauges(MeterRegistry registry, PartitionWriter writer) {
@@ -149,6 +161,16 @@ public class Shards {
     /** The read side of an owned shard, or {@link UnknownShardException}. */
     public ShardReader reader(int id) {
         return writer(id).reader();
+    }
+
+    /** The read side of an owned shard's lexical index, or {@link UnknownShardException}. */
+    public ShardReader lexicalReader(int id) {
+        return writer(id).lexicalReader();
+    }
+
+    /** Content digest of an owned shard, both indexes ({@link HybridShard#contentDigest()}). */
+    public byte[] contentDigest(int id) {
+        return writer(id).contentDigest();
     }
 
     /** The writer of an owned partition (consumer thread only), or {@link UnknownShardException}. */
@@ -193,8 +215,8 @@ public class Shards {
             }
             if (writer.snapshotDue(now, properties.snapshotEveryUpdates(), properties.snapshotInterval().toMillis())
                     && writer.snapshotInFlight.compareAndSet(false, true)) {
-                ShardImage image = writer.takeImage();
-                snapshotWriter.execute(() -> writeSnapshot(writer, image));
+                HybridShard.Images images = writer.takeImage();
+                snapshotWriter.execute(() -> writeSnapshot(writer, images));
             }
         }
         if (!ready && byId.values().stream().allMatch(PartitionWriter::isCaughtUp)) {
@@ -203,14 +225,21 @@ public class Shards {
         }
     }
 
-    private void writeSnapshot(PartitionWriter writer, ShardImage image) {
+    /**
+     * Writes both indexes' snapshots, the lexical one first: each file stands alone (restart replays from the lower
+     * of the two offsets), so a crash between the two writes loses nothing.
+     */
+    private void writeSnapshot(PartitionWriter writer, HybridShard.Images images) {
+        ShardImage image = images.learned();
         try {
             long started = System.nanoTime();
+            java.nio.file.Path lexicalFile = writer.lexicalStore.save(images.lexical());
             java.nio.file.Path file = writer.store.save(image);
             snapshotTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             writer.lastSnapshotMillis = System.currentTimeMillis();
-            log.info("Shard {}: snapshot at offset {} ({} documents) written to {} in {} ms", writer.partition,
-                    image.appliedOffset(), image.docCount(), file, (System.nanoTime() - started) / 1_000_000);
+            log.info("Shard {}: snapshot at offset {} ({} documents, {} with a lexical vector) written to {} and {}"
+                    + " in {} ms", writer.partition, image.appliedOffset(), image.docCount(),
+                    images.lexical().docCount(), file, lexicalFile, (System.nanoTime() - started) / 1_000_000);
         } catch (RuntimeException e) {
             snapshotFailures.increment();
             log.error("Shard {}: snapshot at offset {} failed", writer.partition, image.appliedOffset(), e);

@@ -154,6 +154,41 @@ class IndexServiceTest {
     }
 
     @Test
+    void lexicalVectorsAreSearchedBesideTheLearnedOnes() throws Exception {
+        SparseVector learned = SparseVector.of(new int[] {7100}, new float[] {1f});
+        producer.send(new ProducerRecord<>("sparse-vectors", 1, "hybrid-doc", SparseVectorCodec.encode(
+                new EncodedDocument("title hybrid", "snippet", Map.of("mod7", "0"), learned,
+                        SparseVector.of(new int[] {20001, 20002}, new float[] {1.5f, 0.5f})))));
+        producer.flush();
+        String body = "{\"terms\":[7100],\"weights\":[1.0],\"k\":3,\"lexicalTerms\":[20001],"
+                + "\"lexicalWeights\":[2.0]";
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            JsonNode answer = search(1, body + "}");
+            assertThat(answer.path("hits").get(0).path("id").asString()).isEqualTo("hybrid-doc");
+            assertThat(answer.path("lexicalHits")).hasSize(1);
+            assertThat(answer.path("lexicalHits").get(0).path("id").asString()).isEqualTo("hybrid-doc");
+            assertThat(answer.path("lexicalHits").get(0).path("title").asString()).isEqualTo("title hybrid");
+            assertThat(answer.path("lexicalHits").get(0).path("score").floatValue()).isCloseTo(3f, within(0.02f));
+        });
+        assertThat(search(1, body + ",\"filter\":\"mod7:1\"}").path("lexicalHits")).as("filtered out").isEmpty();
+        assertThat(search(1, "{\"terms\":[7100],\"weights\":[1.0]}").has("lexicalHits")).as("not asked").isFalse();
+        JsonNode df = JSON.readTree(call("GET", "/v1/shards/1/lexical/document-frequencies?size=30522", null).body());
+        assertThat(df.path("documents").asInt()).isEqualTo(1);
+        assertThat(df.path("df").get(20001).asInt()).isEqualTo(1);
+        assertThat(df.path("df").get(7100).asInt()).isZero();
+        assertProblem(call("POST", "/v1/shards/1/search", body.replace("[2.0]", "[2.0,1.0]") + "}"), 400,
+                "'lexicalTerms' has 1 entries but 'lexicalWeights' has 2");
+
+        // deleted from both indexes (and the shard's document count is as the other tests expect again)
+        producer.send(new ProducerRecord<>("sparse-vectors", 1, "hybrid-doc", null));
+        producer.flush();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(JSON.readTree(call("GET",
+                "/v1/shards/1/lexical/document-frequencies?size=30522", null).body()).path("documents").asInt())
+                .isZero());
+        assertThat(search(1, body + "}").path("hits")).isEmpty();
+    }
+
+    @Test
     void undecodableVectorRecordIsDeadLetteredAndTheShardGoesOn() throws Exception {
         producer.send(new ProducerRecord<>("sparse-vectors", 1, "garbage", new byte[] {'D', 1, 9, 9}));
         send(1, "after-garbage", SparseVector.of(new int[] {7777}, new float[] {1f}));

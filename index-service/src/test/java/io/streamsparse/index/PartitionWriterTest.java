@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamsparse.core.index.IndexConfig;
-import io.streamsparse.core.index.ShardWriter;
 import io.streamsparse.core.synthetic.SyntheticCorpus;
 import io.streamsparse.core.vector.SparseVectorCodec;
 import java.nio.file.Path;
@@ -21,7 +20,8 @@ class PartitionWriterTest {
 
     private PartitionWriter writer(long catchUpTarget) {
         IndexConfig config = IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.BACKGROUND);
-        return new PartitionWriter(3, new ShardWriter(config), new SnapshotStore(dir, 3, 2), 0L, catchUpTarget);
+        return new PartitionWriter(3, HybridShard.empty(config), new SnapshotStore(dir, 3, 2),
+                new SnapshotStore(dir.resolve(Shards.LEXICAL_DIR), 3, 2), 0L, catchUpTarget);
     }
 
     @Test
@@ -66,7 +66,7 @@ class PartitionWriterTest {
         assertTrue(w.snapshotDue(70_000, 2, 60_000), "by age");
         w.apply(1, "b", SparseVectorCodec.encode(c.document(1)));
         assertTrue(w.snapshotDue(10_000, 2, 60_000), "by updates");
-        assertEquals(2, w.takeImage().docCount());
+        assertEquals(2, w.takeImage().learned().docCount());
         assertFalse(w.changedSinceSnapshot());
         assertFalse(w.snapshotDue(70_000, 2, 60_000));
         w.close();

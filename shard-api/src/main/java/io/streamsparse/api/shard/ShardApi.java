@@ -31,4 +31,12 @@ public interface ShardApi {
     /** Document frequencies of term ids {@code [0, size)}, {@code 1 <= size <= MAX_VOCABULARY}. */
     @GetExchange("/v1/shards/{shard}/document-frequencies")
     DocumentFrequencies documentFrequencies(@PathVariable("shard") int shard, @RequestParam("size") int size);
+
+    /**
+     * The same over the shard's lexical index (the BM25 vectors of hybrid retrieval): {@code documents} counts the
+     * live documents that carry a lexical vector. The query service weights lexical queries by their IDF.
+     */
+    @GetExchange("/v1/shards/{shard}/lexical/document-frequencies")
+    DocumentFrequencies lexicalDocumentFrequencies(@PathVariable("shard") int shard,
+            @RequestParam("size") int size);
 }

@@ -1,5 +1,6 @@
 package io.streamsparse.api.shard;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -10,10 +11,19 @@ import java.util.List;
  * @param scoredDocs documents whose exact score was computed
  * @param tookMicros time spent searching inside the shard
  * @param hits       at most k hits, score descending, ties by id ascending
+ * @param lexicalHits the lexical index's top k for the request's lexical query, ordered like {@code hits}; empty
+ *                    (and absent from the JSON) when the request had none
  */
-public record ShardSearchResponse(int shard, long offset, int scoredDocs, long tookMicros, List<Hit> hits) {
+public record ShardSearchResponse(int shard, long offset, int scoredDocs, long tookMicros, List<Hit> hits,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Hit> lexicalHits) {
 
     public ShardSearchResponse {
         hits = hits == null ? List.of() : List.copyOf(hits);
+        lexicalHits = lexicalHits == null ? List.of() : List.copyOf(lexicalHits);
+    }
+
+    /** An answer without lexical hits. */
+    public ShardSearchResponse(int shard, long offset, int scoredDocs, long tookMicros, List<Hit> hits) {
+        this(shard, offset, scoredDocs, tookMicros, hits, null);
     }
 }

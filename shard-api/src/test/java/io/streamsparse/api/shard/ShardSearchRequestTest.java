@@ -74,6 +74,27 @@ class ShardSearchRequestTest {
     }
 
     @Test
+    void aLexicalQueryComesWithItsWeightsAndTheirBounds() {
+        ShardSearchRequest r = read("{\"terms\":[1],\"weights\":[1],\"lexicalTerms\":[4,9],\"lexicalWeights\":[2.5,0.5]}");
+        assertThat(r.hasLexical()).isTrue();
+        assertThat(r.withK(7).lexicalTerms()).containsExactly(4, 9);
+        assertThat(read(STRICT.writeValueAsString(r)).lexicalWeights()).containsExactly(2.5f, 0.5f);
+        assertThat(read("{\"terms\":[1],\"weights\":[1]}").hasLexical()).isFalse();
+        assertThat(reason("{\"terms\":[1],\"weights\":[1],\"lexicalTerms\":[4]}"))
+                .contains("'lexicalTerms' and 'lexicalWeights' go together");
+        assertThat(reason("{\"terms\":[1],\"weights\":[1],\"lexicalTerms\":[4,5],\"lexicalWeights\":[1]}"))
+                .contains("'lexicalTerms' has 2 entries but 'lexicalWeights' has 1");
+        assertThat(reason("{\"terms\":[1],\"weights\":[1],\"lexicalTerms\":[4],\"lexicalWeights\":[1e9]}"))
+                .contains("lexicalWeights[0] must be finite");
+
+        ShardSearchResponse plain = new ShardSearchResponse(0, 5, 1, 10, java.util.List.of(new Hit("a", 1f, "", "", 0)));
+        assertThat(STRICT.writeValueAsString(plain)).doesNotContain("lexicalHits");
+        ShardSearchResponse hybrid = new ShardSearchResponse(0, 5, 1, 10, plain.hits(), plain.hits());
+        assertThat(STRICT.readValue(STRICT.writeValueAsString(hybrid), ShardSearchResponse.class).lexicalHits())
+                .containsExactlyElementsOf(plain.hits());
+    }
+
+    @Test
     void malformedJsonSaysWhere() {
         assertThat(reason("{\"terms\":[1,")).startsWith("request body is not valid JSON");
         assertThat(reason("{\"terms\":[1],\"weights\":[1]} x")).isNotBlank();
