@@ -155,9 +155,14 @@ class PipelineEndToEndTest {
     }
 
     static JsonNode search(String q, int k) throws Exception {
+        return search(q, k, "");
+    }
+
+    /** A search with {@code &fusion=<fusion>} when {@code fusion} is not empty. */
+    static JsonNode search(String q, int k, String fusion) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(queryService.resolve("/v1/search?q="
-                + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&k=" + k)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&k=" + k
+                + (fusion.isEmpty() ? "" : "&fusion=" + fusion))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isIn(200, 503);
         return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
     }
@@ -195,9 +200,10 @@ class PipelineEndToEndTest {
         assertThat(hit.path("title").asString()).isEqualTo("Chess engine");
         assertThat(hit.path("snippet").asString()).startsWith("The chess engine searches moves");
 
-        // explained: the shared terms add up to the score, and the query's own tokens are marked in its vector
+        // explained: the shared terms add up to the score (of the learned vector: no fusion), and the query's own
+        // tokens are marked in its vector
         HttpResponse<String> explained = HTTP.send(HttpRequest.newBuilder(queryService.resolve(
-                "/v1/search?q=alpha-beta+pruning+chess+moves&k=1&explain=true")).build(),
+                "/v1/search?q=alpha-beta+pruning+chess+moves&k=1&explain=true&fusion=none")).build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode answer = JSON.readTree(explained.body());
         JsonNode why = answer.path("hits").get(0).path("explanation");
@@ -232,7 +238,7 @@ class PipelineEndToEndTest {
         HeadlessChromium browser = HeadlessChromium.installed();
         String dom = browser.dumpDom(queryService.resolve("/?q=telescope+mirror+for+astronomy&k=3&mode=exact"));
         assertThat(dom).containsPattern("<div id=\"meta\" class=\"meta\">[123] hits in [0-9.]+ ms · \\d+ query terms"
-                + " · 2 shards · exact</div>");
+                + " · 2 shards · exact · fusion linear w=0.2</div>");
         assertThat(dom).containsPattern("shard time: shard [01] [0-9.]+ ms · shard [01] [0-9.]+ ms");
         assertThat(dom).contains("<div id=\"partial\" class=\"partial\" role=\"alert\" hidden=\"\"></div>");
         assertThat(dom).containsPattern("<div id=\"expansion\" class=\"expansion\">.*"
@@ -324,6 +330,38 @@ class PipelineEndToEndTest {
         }
         assertThat(reasons.get("broken")).contains("not valid JSON");
         assertThat(reasons.get("no-text")).contains("'text' must be a string");
+    }
+
+    /**
+     * Hybrid retrieval end to end (encoder-service writes each document's lexical BM25 vector, index-service keeps it
+     * in a second index per shard, the query service searches both and fuses): an invented part number, a literal
+     * string the learned model has no meaning for, is found first through the lexical index, while the learned
+     * ranking alone puts a document that does not contain it first (the model scores the pieces of such strings
+     * about alike in texts with other invented codes, here a mineral's name and a printer fault code).
+     */
+    @Test
+    @Order(5)
+    void aRareLiteralWordIsFoundThroughTheLexicalIndex() throws Exception {
+        send("faucet-kit", "Faucet repair kit", "The repair kit for the kitchen faucet holds the gasket QX7791ZB,"
+                + " two washers and a cartridge seal for the mixer tap.");
+        send("mineral-notes", "Mineral notes", "Zorblaxite is a greenish mineral collected from basalt cavities near"
+                + " the old quarry; the notes record its hardness and streak.");
+        send("printer-fault", "Printer troubleshooting", "When the office printer reports fault WX5581 the paper"
+                + " tray sensor is blocked; open the rear door and clear the jam.");
+        producer.flush();
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(ids(search("zorblaxite", 3, "none"))).first().isEqualTo("mineral-notes");
+            assertThat(ids(search("WX5581", 3, "none"))).first().isEqualTo("printer-fault");
+            assertThat(ids(search("QX7791ZB", 3, "linear"))).first().isEqualTo("faucet-kit");
+        });
+        JsonNode hybrid = search("QX7791ZB", 3, "");
+        assertThat(hybrid.path("fusion").asString()).isEqualTo("linear w=0.2");
+        assertThat(ids(hybrid)).first().isEqualTo("faucet-kit");
+        assertThat(hybrid.path("hits").get(0).path("score").asDouble()).isBetween(0.0, 1.0);
+        assertThat(ids(search("QX7791ZB", 3, "rrf"))).first().isEqualTo("faucet-kit");
+        JsonNode learnedOnly = search("QX7791ZB", 3, "none");
+        assertThat(learnedOnly.path("fusion").asString()).isEqualTo("none");
+        assertThat(ids(learnedOnly)).as("the learned ranking alone").first().isNotEqualTo("faucet-kit");
     }
 
     @Test

@@ -7,12 +7,14 @@ import io.micrometer.core.instrument.Timer;
 import io.streamsparse.core.vector.EncodedDocument;
 import io.streamsparse.core.vector.SparseVector;
 import io.streamsparse.core.vector.SparseVectorCodec;
+import io.streamsparse.encoder.Bm25DocumentEncoder;
 import io.streamsparse.encoder.DocumentValidator;
 import io.streamsparse.encoder.SourceDocument;
 import io.streamsparse.encoder.SparseEncoder;
 import io.streamsparse.encoder.TextHygiene;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
@@ -57,6 +60,8 @@ public class DocumentListener {
     static final int REMEMBERED_REJECTIONS = 10_000;
 
     private final SparseEncoder encoder;
+    /** The lexical (BM25) vectors of hybrid retrieval, or null when {@code lexical-vectors} is off. */
+    private final Bm25DocumentEncoder lexicalEncoder;
     private final DocumentValidator validator;
     private final DeadLetters deadLetters;
     private final KafkaTemplate<byte[], byte[]> kafka;
@@ -86,10 +91,11 @@ public class DocumentListener {
         }
     }
 
-    public DocumentListener(SparseEncoder encoder, DocumentValidator validator, DeadLetters deadLetters,
-            KafkaTemplate<byte[], byte[]> kafka, EncoderProperties properties, MeterRegistry registry,
-            DeadLetterCounter deadLetterCounter) {
+    public DocumentListener(@Qualifier("documentEncoder") SparseEncoder encoder, Bm25DocumentEncoder lexicalEncoder,
+            DocumentValidator validator, DeadLetters deadLetters, KafkaTemplate<byte[], byte[]> kafka,
+            EncoderProperties properties, MeterRegistry registry, DeadLetterCounter deadLetterCounter) {
         this.encoder = encoder;
+        this.lexicalEncoder = properties.lexicalVectors() ? lexicalEncoder : null;
         this.validator = validator;
         this.deadLetters = deadLetters;
         this.deadLetterCounter = deadLetterCounter;
@@ -141,6 +147,7 @@ public class DocumentListener {
             }
         }
         encodeMissing(docs, vectors, reasons);
+        SparseVector[] lexical = encodeLexical(docs, reasons);
         Map<Source, SparseVector> thisDelivery = new HashMap<>();
         for (int i = 0; i < n; i++) {
             ConsumerRecord<byte[], byte[]> record = records.get(i);
@@ -152,7 +159,7 @@ public class DocumentListener {
             } else {
                 SourceDocument doc = docs[i];
                 EncodedDocument out = new EncodedDocument(doc.title(), doc.snippet(properties.snippetChars()),
-                        doc.fields(), vectors[i]);
+                        doc.fields(), vectors[i], lexical[i]);
                 ProducerRecord<byte[], byte[]> vector = new ProducerRecord<>(properties.vectorsTopic(), null,
                         record.timestamp(), utf8(ids[i]), SparseVectorCodec.encode(out));
                 kafka.send(vector);
@@ -207,6 +214,25 @@ public class DocumentListener {
                 vectors[i] = batch.get(j++);
             }
         }
+    }
+
+    /**
+     * The lexical vectors of the valid documents ({@link SparseVector#EMPTY} each when lexical vectors are off).
+     * Tokenizing again is cheap next to inference and deterministic, so they are not kept across deliveries.
+     */
+    private SparseVector[] encodeLexical(SourceDocument[] docs, String[] reasons) {
+        SparseVector[] lexical = new SparseVector[docs.length];
+        Arrays.fill(lexical, SparseVector.EMPTY);
+        for (int i = 0; i < docs.length && lexicalEncoder != null; i++) {
+            if (docs[i] != null && reasons[i] == null) {
+                try {
+                    lexical[i] = lexicalEncoder.encode(docs[i].encoderInput());
+                } catch (RuntimeException e) {
+                    reasons[i] = "lexical encoder failed: " + e.getMessage();
+                }
+            }
+        }
+        return lexical;
     }
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {

@@ -24,6 +24,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param snippetChars     length of the text prefix kept for result snippets
  * @param deadLetterMaxBytes largest dead letter (key, value, headers); a longer value is cut and its length and
  *                         SHA-256 recorded in headers. Never above the producer's max.request.size less 4 KiB
+ * @param lexicalVectors   also write each document's lexical (BM25) vector for hybrid retrieval (record format
+ *                         version 2): its tokens' saturated term frequencies (k1 0.9, b 0.4, avgdl 83) over the
+ *                         tokenizer's ids, the first {@code maxLength} tokens; false writes version-1 records
  */
 @ConfigurationProperties("streamsparse.encoder")
 public record EncoderProperties(
@@ -41,7 +44,8 @@ public record EncoderProperties(
         @DefaultValue("100000") int maxDocumentChars,
         @DefaultValue("1048576") int maxRecordBytes,
         @DefaultValue("300") int snippetChars,
-        @DefaultValue("524288") int deadLetterMaxBytes) {
+        @DefaultValue("524288") int deadLetterMaxBytes,
+        @DefaultValue("true") boolean lexicalVectors) {
 
     public EncoderProperties {
         if (sessions < 1) {

@@ -3,6 +3,8 @@ package io.streamsparse.encoderservice;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.streamsparse.encoder.Bm25DocumentEncoder;
+import io.streamsparse.encoder.Bm25Parameters;
 import io.streamsparse.encoder.DocumentValidator;
 import io.streamsparse.encoder.EncoderConfig;
 import io.streamsparse.encoder.Encoders;
@@ -58,6 +60,16 @@ public class EncoderServiceApplication {
         FunctionCounter.builder("streamsparse.encoder.truncated", encoder, OnnxSparseEncoder::truncatedTexts)
                 .description("Inputs longer than max-length tokens, truncated before inference").register(registry);
         return encoder;
+    }
+
+    /**
+     * The lexical (BM25) document encoder of hybrid retrieval, over the same tokenizer and token limit as the model
+     * (used only while {@code lexical-vectors} is true).
+     */
+    @Bean(destroyMethod = "close")
+    Bm25DocumentEncoder lexicalEncoder(EncoderProperties p) {
+        return Bm25DocumentEncoder.open(EncoderConfig.documentDefaults().withModel(p.modelPath(), p.tokenizerPath())
+                .withMaxLength(p.maxLength()), Bm25Parameters.DEFAULTS);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package io.streamsparse.query;
 
+import io.streamsparse.core.search.RankFusion;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +34,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param admissionWait     how long a search beyond the bound waits for a running one to finish
  * @param discoveryInterval how often shard ownership, readiness, shard count and document frequencies are
  *                          refreshed
+ * @param fusion            hybrid retrieval, for a search without the {@code fusion} parameter: {@code linear}
+ *                          (default), {@code rrf} or {@code none} (the learned ranking alone, no lexical search).
+ *                          The query's lexical (BM25) vector is its tokens weighted by IDF from the shards' lexical
+ *                          indexes, searched beside the learned vector
+ * @param fusionLexicalWeight the lexical ranking's share in {@code [0, 1]} (the learned one gets the rest): 0.2,
+ *                          chosen on the Debian val split (docs/EVALUATION.md, "Hybrid")
+ * @param fusionRrfK        RRF's rank offset: {@code score = (1 - w) / (rrfK + rank_learned) + w / (rrfK +
+ *                          rank_lexical)}
+ * @param fusionDepth       hits taken from each side (over all shards) before fusing, at least k
  */
 @ConfigurationProperties("streamsparse.query")
 public record QueryProperties(
@@ -51,7 +61,11 @@ public record QueryProperties(
         @DefaultValue("0ms") Duration hedgeDelay,
         @DefaultValue("16") int maxConcurrentSearches,
         @DefaultValue("100ms") Duration admissionWait,
-        @DefaultValue("2s") Duration discoveryInterval) {
+        @DefaultValue("2s") Duration discoveryInterval,
+        @DefaultValue("linear") String fusion,
+        @DefaultValue("0.2") float fusionLexicalWeight,
+        @DefaultValue("10") int fusionRrfK,
+        @DefaultValue("100") int fusionDepth) {
 
     public QueryProperties {
         if (indexUrls == null || indexUrls.isEmpty()) {
@@ -74,5 +88,20 @@ public record QueryProperties(
                     + " admissionWait=" + admissionWait);
         }
         indexUrls = List.copyOf(indexUrls);
+        try {
+            hybridFusion(fusion, fusionLexicalWeight, fusionRrfK, fusionDepth);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("streamsparse.query.fusion*: " + e.getMessage(), e);
+        }
+    }
+
+    /** Hybrid retrieval as configured. */
+    public HybridFusion hybridFusion() {
+        return hybridFusion(fusion, fusionLexicalWeight, fusionRrfK, fusionDepth);
+    }
+
+    private static HybridFusion hybridFusion(String method, float lexicalWeight, int rrfK, int depth) {
+        RankFusion.Settings defaults = new RankFusion.Settings(RankFusion.Method.LINEAR, lexicalWeight, rrfK);
+        return new HybridFusion(new HybridFusion(defaults, depth).settings(method), depth);
     }
 }

@@ -157,4 +157,18 @@ public class QueryServiceApplication {
         }
         return encoder;
     }
+
+    /**
+     * The lexical (BM25) side of hybrid retrieval: query tokens weighted by IDF from the live statistics of the
+     * shards' lexical indexes; the same tokenizer and limits as the query encoder.
+     */
+    @Bean(destroyMethod = "close")
+    InferenceFreeQueryEncoder lexicalQueryEncoder(QueryProperties p, ShardDirectory directory) {
+        EncoderConfig config = EncoderConfig.queryDefaults().withModel(p.modelPath(), p.tokenizerPath())
+                .withMaxLength(p.maxQueryLength()).withPruning(p.maxQueryTerms(), EncoderConfig.DEFAULT_MIN_WEIGHT);
+        InferenceFreeQueryEncoder encoder = InferenceFreeQueryEncoder.open(config, directory.lexicalFrequencies(),
+                false);
+        directory.trackLexicalFrequencies(encoder.vocabularySize());
+        return encoder;
+    }
 }

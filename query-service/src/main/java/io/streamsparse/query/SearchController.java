@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.Timer;
 import io.streamsparse.api.http.AdmissionGate;
 import io.streamsparse.api.shard.Hit;
 import io.streamsparse.api.shard.ShardSearchRequest;
+import io.streamsparse.core.search.RankFusion;
 import io.streamsparse.core.vector.SparseVector;
+import io.streamsparse.encoder.InferenceFreeQueryEncoder;
 import io.streamsparse.encoder.SparseEncoder;
 import io.streamsparse.encoder.TokenVocabulary;
 import io.swagger.v3.oas.annotations.Operation;
@@ -20,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -27,9 +30,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /v1/search}: encode the query, fan out to every shard, merge the top k. Runs behind an
- * {@link AdmissionGate} ({@code streamsparse.query.max-concurrent-searches}; beyond it 503 with
- * {@code Retry-After}).
+ * {@code GET /v1/search}: encode the query, fan out to every shard, merge the top k. Hybrid retrieval (the
+ * {@code fusion} parameter, default {@code streamsparse.query.fusion}): the query's lexical (BM25) vector is searched
+ * in every shard's lexical index beside its learned vector, each side's merged top list is fused
+ * ({@link HybridFusion}). Runs behind an {@link AdmissionGate} ({@code streamsparse.query.max-concurrent-searches};
+ * beyond it 503 with {@code Retry-After}).
  */
 @RestController
 public class SearchController {
@@ -38,26 +43,36 @@ public class SearchController {
      * The answer. {@code shards} counts every shard that exists; each one without an answer is in
      * {@code failedShards} with its reason, and then {@code partial} is true. With {@code explain=true} each hit
      * carries its {@code explanation} (shared terms, weights, contributions) and {@code queryExpansion} lists the
-     * query vector's terms; both are absent otherwise.
+     * query vector's terms; both are absent otherwise. {@code fusion} says how the rankings were combined
+     * ({@code none}, {@code linear w=0.2}, {@code rrf k=10 w=0.2}); with a fusion a hit's {@code score} is its fused
+     * score, and its explanation is that of the learned vector (of the lexical one for a hit only it found), whose
+     * contributions add up to the learned (lexical) score, not the fused one.
      */
-    public record SearchResponse(String query, int k, String mode, int queryTerms, long tookMicros, int shards,
+    public record SearchResponse(String query, int k, String mode, String fusion, int queryTerms, long tookMicros,
+            int shards,
             List<ReplicaRace.ShardFailure> failedShards, boolean partial, int scoredDocs,
             List<ShardFanout.ShardTiming> shardTimings, List<Hit> hits,
             @JsonInclude(JsonInclude.Include.NON_NULL) List<QueryTerm> queryExpansion) {
     }
 
-    private static final Set<String> PARAMETERS = Set.of("q", "k", "filter", "mode", "explain");
+    private static final Set<String> PARAMETERS = Set.of("q", "k", "filter", "mode", "explain", "fusion");
 
     private final SparseEncoder queryEncoder;
+    private final SparseEncoder lexicalEncoder;
+    private final HybridFusion hybrid;
     private final Explainer explainer;
     private final ShardFanout fanout;
     private final QueryProperties properties;
     private final AdmissionGate admission;
     private final Timer latency;
 
-    public SearchController(SparseEncoder queryEncoder, TokenVocabulary vocabulary, ShardFanout fanout,
-            QueryProperties properties, MeterRegistry registry) {
+    /** Beans by name: with inference-free queries both encoders are {@link InferenceFreeQueryEncoder}s. */
+    public SearchController(@Qualifier("queryEncoder") SparseEncoder queryEncoder,
+            @Qualifier("lexicalQueryEncoder") InferenceFreeQueryEncoder lexicalQueryEncoder,
+            TokenVocabulary vocabulary, ShardFanout fanout, QueryProperties properties, MeterRegistry registry) {
         this.queryEncoder = queryEncoder;
+        this.lexicalEncoder = lexicalQueryEncoder;
+        this.hybrid = properties.hybridFusion();
         this.explainer = new Explainer(vocabulary);
         this.fanout = fanout;
         this.properties = properties;
@@ -83,6 +98,12 @@ public class SearchController {
     @Parameter(in = ParameterIn.QUERY, name = "explain", description = "true: each hit lists the terms it shares "
             + "with the query (token, query weight, document weight, contribution) and queryExpansion lists the "
             + "query vector's terms", schema = @Schema(type = "boolean", defaultValue = "false"))
+    @Parameter(in = ParameterIn.QUERY, name = "fusion", description = "hybrid retrieval: linear (default: "
+            + "streamsparse.query.fusion) fuses the learned ranking with a lexical BM25 one, each normalised by its "
+            + "best score, lexical share 0.2 (streamsparse.query.fusion-lexical-weight); rrf fuses their ranks "
+            + "(1 - w) / (10 + rank) + w / (10 + rank); none: the learned ranking alone. Each side's top 100 "
+            + "(streamsparse.query.fusion-depth) over all shards is fused",
+            schema = @Schema(type = "string", allowableValues = {"linear", "rrf", "none"}))
     public SearchResponse search(@Parameter(hidden = true) HttpServletRequest http) {
         Map<String, String[]> params;
         try {
@@ -94,7 +115,7 @@ public class SearchController {
         for (Map.Entry<String, String[]> p : params.entrySet()) {
             if (!PARAMETERS.contains(p.getKey())) {
                 throw new IllegalArgumentException("unknown parameter '" + p.getKey() + "'; accepted: q, k, filter,"
-                        + " mode, explain");
+                        + " mode, explain, fusion");
             }
             if (p.getValue().length > 1) {
                 throw new IllegalArgumentException("parameter '" + p.getKey() + "' is given " + p.getValue().length
@@ -113,17 +134,25 @@ public class SearchController {
         String mode = parseMode(http.getParameter("mode"));
         String filter = http.getParameter("filter");
         boolean explain = parseExplain(http.getParameter("explain"));
+        RankFusion.Settings fusion = hybrid.settings(http.getParameter("fusion"));
         return admission.call(() -> {
             long start = System.nanoTime();
             SparseVector vector = queryEncoder.encode(q);
             ShardSearchRequest request = new ShardSearchRequest(vector.termIds(), vector.weights(), k,
                     filter == null || filter.isBlank() ? null : filter, mode, null, null, explain ? true : null);
+            SparseVector words = fusion.method() == RankFusion.Method.NONE ? SparseVector.EMPTY
+                    : lexicalEncoder.encode(q);
+            if (words.nnz() > 0) {
+                request = request.withK(hybrid.depth(k)).withLexical(words.termIds(), words.weights());
+            }
             ShardFanout.Outcome outcome = fanout.search(request);
-            List<Hit> hits = explain ? explainer.nameTerms(outcome.hits()) : outcome.hits();
+            List<Hit> ranked = words.nnz() > 0
+                    ? HybridFusion.fuse(outcome.hits(), outcome.lexicalHits(), fusion, k) : outcome.hits();
+            List<Hit> hits = explain ? explainer.nameTerms(ranked) : ranked;
             List<QueryTerm> expansion = explain ? explainer.queryTerms(q, vector) : null;
             long nanos = System.nanoTime() - start;
             latency.record(nanos, TimeUnit.NANOSECONDS);
-            return new SearchResponse(q, k, mode, vector.nnz(), nanos / 1_000, outcome.shardsTotal(),
+            return new SearchResponse(q, k, mode, fusion.label(), vector.nnz(), nanos / 1_000, outcome.shardsTotal(),
                     outcome.failedShards(), outcome.partial(), outcome.scoredDocs(), outcome.timings(), hits,
                     expansion);
         });

@@ -27,20 +27,38 @@ import org.slf4j.LoggerFactory;
  * count, plus every shard any instance ever reported (sticky), so a shard whose only instance died stays in the set
  * with no replica and the fan-out reports it. An instance counts as a replica of a shard while it lists the shard as
  * ready. When queries are encoded inference-free it also keeps corpus-wide document frequencies (sums over one
- * replica of every shard), so IDF follows the live corpus.
+ * replica of every shard), so IDF follows the live corpus; for hybrid retrieval likewise those of the shards'
+ * lexical indexes ({@link #lexicalFrequencies()}), the IDF of lexical queries.
  */
 public final class ShardDirectory implements io.streamsparse.encoder.DocumentFrequencies, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ShardDirectory.class);
 
     /**
-     * Every known shard → its ready replicas (possibly none), and the summed term statistics; swapped whole, read
-     * lock-free.
+     * Every known shard → its ready replicas (possibly none), and the summed term statistics of the learned and the
+     * lexical indexes; swapped whole, read lock-free.
      */
-    record View(SortedSet<Integer> shards, Map<Integer, List<URI>> replicas, long documents, int[] df) {
+    record View(SortedSet<Integer> shards, Map<Integer, List<URI>> replicas, Frequencies learned,
+            Frequencies lexical) {
 
         List<URI> replicasOf(int shard) {
             return replicas.getOrDefault(shard, List.of());
+        }
+    }
+
+    /** Corpus-wide statistics of one kind of index: sums over one replica of every shard. */
+    record Frequencies(long documents, int[] df) implements io.streamsparse.encoder.DocumentFrequencies {
+
+        static final Frequencies NONE = new Frequencies(0, new int[0]);
+
+        @Override
+        public long documentCount() {
+            return documents;
+        }
+
+        @Override
+        public int documentFrequency(int termId) {
+            return termId < df.length ? df[termId] : 0;
         }
     }
 
@@ -50,7 +68,8 @@ public final class ShardDirectory implements io.streamsparse.encoder.DocumentFre
     private final SortedSet<Integer> everSeen = new TreeSet<>();
     private final ScheduledExecutorService refresher;
     private volatile int vocabularySize;
-    private volatile View view = new View(Collections.emptySortedSet(), Map.of(), 0, new int[0]);
+    private volatile int lexicalVocabularySize;
+    private volatile View view = new View(Collections.emptySortedSet(), Map.of(), Frequencies.NONE, Frequencies.NONE);
 
     /**
      * @param shardCount how many shards exist, or a negative number while unknown (the broker not reachable yet)
@@ -79,19 +98,42 @@ public final class ShardDirectory implements io.streamsparse.encoder.DocumentFre
         refresh();
     }
 
+    /**
+     * From now on also keep corpus-wide document frequencies of the lexical indexes' term ids
+     * {@code [0, vocabularySize)}; the lexical query encoder reads them through {@link #lexicalFrequencies()}.
+     */
+    public void trackLexicalFrequencies(int vocabularySize) {
+        this.lexicalVocabularySize = vocabularySize;
+        refresh();
+    }
+
     View view() {
         return view;
     }
 
     @Override
     public long documentCount() {
-        return view.documents();
+        return view.learned().documentCount();
     }
 
     @Override
     public int documentFrequency(int termId) {
-        int[] df = view.df();
-        return termId < df.length ? df[termId] : 0;
+        return view.learned().documentFrequency(termId);
+    }
+
+    /** The live statistics of the shards' lexical indexes (always the newest view's). */
+    public io.streamsparse.encoder.DocumentFrequencies lexicalFrequencies() {
+        return new io.streamsparse.encoder.DocumentFrequencies() {
+            @Override
+            public long documentCount() {
+                return view.lexical().documentCount();
+            }
+
+            @Override
+            public int documentFrequency(int termId) {
+                return view.lexical().documentFrequency(termId);
+            }
+        };
     }
 
     synchronized void refresh() {
@@ -117,33 +159,45 @@ public final class ShardDirectory implements io.streamsparse.encoder.DocumentFre
             for (int s = 0; s < count; s++) {
                 shards.add(s);
             }
-            long documents = 0;
-            int[] df = new int[0];
-            int size = vocabularySize;
-            if (size > 0) {
-                for (Map.Entry<Integer, List<URI>> e : replicas.entrySet()) {
-                    DocumentFrequencies stats;
-                    try {
-                        stats = clients.apply(e.getValue().get(0)).documentFrequencies(e.getKey(), size);
-                    } catch (RuntimeException ex) {
-                        log.debug("document frequencies of shard {} unavailable: {}", e.getKey(), ex.toString());
-                        continue;
-                    }
-                    documents += stats.documents();
-                    if (stats.df().length > df.length) {
-                        df = Arrays.copyOf(df, stats.df().length);
-                    }
-                    for (int t = 0; t < stats.df().length; t++) {
-                        df[t] += stats.df()[t];
-                    }
-                }
-            }
+            Frequencies learned = sum(replicas, vocabularySize, ShardApi::documentFrequencies);
+            Frequencies lexical = sum(replicas, lexicalVocabularySize, ShardApi::lexicalDocumentFrequencies);
             replicas.replaceAll((k, v) -> List.copyOf(v));
             view = new View(Collections.unmodifiableSortedSet(shards), Collections.unmodifiableMap(replicas),
-                    documents, df);
+                    learned, lexical);
         } catch (RuntimeException e) {
             log.warn("Shard discovery failed: {}", e.toString());
         }
+    }
+
+    /** One shard's statistics for term ids {@code [0, size)}, from one replica. */
+    private interface FrequencyCall {
+        DocumentFrequencies ask(ShardApi replica, int shard, int size);
+    }
+
+    /** Sums {@code call} over the first ready replica of every shard; nothing when {@code size} is 0 (untracked). */
+    private Frequencies sum(Map<Integer, List<URI>> replicas, int size, FrequencyCall call) {
+        if (size <= 0) {
+            return Frequencies.NONE;
+        }
+        long documents = 0;
+        int[] df = new int[0];
+        for (Map.Entry<Integer, List<URI>> e : replicas.entrySet()) {
+            DocumentFrequencies stats;
+            try {
+                stats = call.ask(clients.apply(e.getValue().get(0)), e.getKey(), size);
+            } catch (RuntimeException ex) {
+                log.debug("document frequencies of shard {} unavailable: {}", e.getKey(), ex.toString());
+                continue;
+            }
+            documents += stats.documents();
+            if (stats.df().length > df.length) {
+                df = Arrays.copyOf(df, stats.df().length);
+            }
+            for (int t = 0; t < stats.df().length; t++) {
+                df[t] += stats.df()[t];
+            }
+        }
+        return new Frequencies(documents, df);
     }
 
     @Override

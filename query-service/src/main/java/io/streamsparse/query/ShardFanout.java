@@ -24,8 +24,9 @@ import org.springframework.web.client.RestClientResponseException;
 
 /**
  * Sends one query to every shard the {@link ShardDirectory} knows, each to one of its ready replicas
- * ({@link ReplicaRace}: rotation, failover, optional hedging, a deadline), and merges their top-k lists. A shard
- * without an answer is reported with its reason and makes the answer partial, counted by {@link PartialResults}.
+ * ({@link ReplicaRace}: rotation, failover, optional hedging, a deadline), and merges their top-k lists (the learned
+ * ones, and the lexical ones of a hybrid query, each on its own). A shard without an answer is reported with its
+ * reason and makes the answer partial, counted by {@link PartialResults}.
  */
 public final class ShardFanout {
 
@@ -33,8 +34,9 @@ public final class ShardFanout {
     public record ShardTiming(int shard, String replica, long tookMicros) {
     }
 
-    public record Outcome(List<Hit> hits, int shardsTotal, List<ShardFailure> failedShards, int scoredDocs,
-            List<ShardTiming> timings) {
+    /** The merged top k of the learned index and, for a hybrid query, of the lexical index (else empty). */
+    public record Outcome(List<Hit> hits, List<Hit> lexicalHits, int shardsTotal, List<ShardFailure> failedShards,
+            int scoredDocs, List<ShardTiming> timings) {
         public boolean partial() {
             return !failedShards.isEmpty();
         }
@@ -74,6 +76,7 @@ public final class ShardFanout {
                     properties.shardTimeout().toNanos()));
         }
         List<List<Hit>> perShard = new ArrayList<>();
+        List<List<Hit>> lexicalPerShard = new ArrayList<>();
         List<ShardFailure> failed = new ArrayList<>();
         List<ShardTiming> timings = new ArrayList<>();
         int scored = 0;
@@ -91,6 +94,7 @@ public final class ShardFanout {
             ShardSearchResponse answer = result.answer();
             scored += answer.scoredDocs();
             perShard.add(answer.hits());
+            lexicalPerShard.add(answer.lexicalHits());
             timings.add(new ShardTiming(answer.shard(), result.replica().toString(), answer.tookMicros()));
         }
         if (failed.size() == calls.size()) {
@@ -98,7 +102,8 @@ public final class ShardFanout {
             throw new NoShardsException("no shard answered: " + failed);
         }
         partialResults.count(failed);
-        return new Outcome(merge(perShard, request.k()), view.shards().size(), failed, scored, timings);
+        return new Outcome(merge(perShard, request.k()), merge(lexicalPerShard, request.k()), view.shards().size(),
+                failed, scored, timings);
     }
 
     /** Top k of the union, by score descending then id ascending (the shards' own order). */

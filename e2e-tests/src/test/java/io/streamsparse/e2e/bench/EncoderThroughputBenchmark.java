@@ -312,7 +312,7 @@ public final class EncoderThroughputBenchmark {
                 }
                 long startNanos = System.nanoTime();
                 service = EncoderServiceApplication.builder().run(args.toArray(String[]::new));
-                OnnxSparseEncoder serviceEncoder = (OnnxSparseEncoder) service.getBean(SparseEncoder.class);
+                OnnxSparseEncoder serviceEncoder = (OnnxSparseEncoder) service.getBean("documentEncoder", SparseEncoder.class);
                 if (!serviceEncoder.config().equals(config)) {
                     throw new IllegalStateException("the service's encoder config " + serviceEncoder.config()
                             + " differs from the raw side's " + config);
