@@ -151,7 +151,7 @@ public class QueryServiceApplication {
         EncoderConfig config = EncoderConfig.queryDefaults().withModel(p.modelPath(), p.tokenizerPath())
                 .withMaxLength(p.maxQueryLength()).withPruning(p.maxQueryTerms(), EncoderConfig.DEFAULT_MIN_WEIGHT)
                 .withThreads(1, 1).withWarmup(true);
-        SparseEncoder encoder = Encoders.queryEncoder(p.encoder(), config, directory);
+        SparseEncoder encoder = Encoders.queryEncoder(p.encoder(), config, directory.learnedFrequencies());
         if (encoder instanceof InferenceFreeQueryEncoder inferenceFree) {
             directory.trackFrequencies(inferenceFree.vocabularySize());
         }

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * replica of every shard), so IDF follows the live corpus; for hybrid retrieval likewise those of the shards'
  * lexical indexes ({@link #lexicalFrequencies()}), the IDF of lexical queries.
  */
-public final class ShardDirectory implements io.streamsparse.encoder.DocumentFrequencies, AutoCloseable {
+public final class ShardDirectory implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ShardDirectory.class);
 
@@ -111,27 +111,26 @@ public final class ShardDirectory implements io.streamsparse.encoder.DocumentFre
         return view;
     }
 
-    @Override
-    public long documentCount() {
-        return view.learned().documentCount();
+    /** The live statistics of the shards' learned indexes (always the newest view's), once tracked. */
+    public io.streamsparse.encoder.DocumentFrequencies learnedFrequencies() {
+        return live(View::learned);
     }
 
-    @Override
-    public int documentFrequency(int termId) {
-        return view.learned().documentFrequency(termId);
-    }
-
-    /** The live statistics of the shards' lexical indexes (always the newest view's). */
+    /** The live statistics of the shards' lexical indexes (always the newest view's), once tracked. */
     public io.streamsparse.encoder.DocumentFrequencies lexicalFrequencies() {
+        return live(View::lexical);
+    }
+
+    private io.streamsparse.encoder.DocumentFrequencies live(java.util.function.Function<View, Frequencies> side) {
         return new io.streamsparse.encoder.DocumentFrequencies() {
             @Override
             public long documentCount() {
-                return view.lexical().documentCount();
+                return side.apply(view).documentCount();
             }
 
             @Override
             public int documentFrequency(int termId) {
-                return view.lexical().documentFrequency(termId);
+                return side.apply(view).documentFrequency(termId);
             }
         };
     }

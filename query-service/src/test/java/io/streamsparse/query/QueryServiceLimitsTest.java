@@ -59,6 +59,7 @@ class QueryServiceLimitsTest {
         assertProblem(get("/v1/search?q=x&k=ten"), 400, "k must be an integer in [1, 100], was 'ten'");
         assertProblem(get("/v1/search?q=x&mode=fast"), 400, "mode must be 'approximate' or 'exact'");
         assertProblem(get("/v1/search?q=x&explain=maybe"), 400, "explain must be 'true' or 'false', was 'maybe'");
+        assertProblem(get("/v1/search?q=x&fusion=bm25"), 400, "fusion must be 'linear', 'rrf' or 'none', was 'bm25'");
         assertProblem(get("/v1/search?q=x&q=y"), 400, "parameter 'q' is given 2 times");
         assertProblem(get("/v1/search?q=x&kk=3"), 400, "unknown parameter 'kk'");
         assertProblem(get("/v1/search?q=" + "a".repeat(51)), 400, "51 chars; the limit is 50");
@@ -97,14 +98,14 @@ class QueryServiceLimitsTest {
         HttpResponse<String> docs = get("/v3/api-docs");
         assertThat(docs.statusCode()).isEqualTo(200);
         assertThat(docs.body()).contains("\"openapi\"").contains("/v1/search").contains("\"name\":\"q\"")
-                .contains("failedShards");
+                .contains("failedShards").contains("\"name\":\"fusion\"").contains("\"rrf\"");
     }
 
     @Test
     void searchPageIsServed() throws Exception {
         HttpResponse<String> page = get("/");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("<form id=\"search\"");
+        assertThat(page.body()).contains("<form id=\"search\"").contains("<select name=\"fusion\"");
     }
 
     private static void assertProblem(HttpResponse<String> response, int status, String detail) {
