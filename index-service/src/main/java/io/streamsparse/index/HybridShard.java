@@ -27,16 +27,16 @@ import java.security.NoSuchAlgorithmException;
  * <p>Threading as {@link ShardWriter}: one thread calls the mutators; readers use {@link #learned()} and
  * {@link #lexical()}.
  */
-final class HybridShard implements AutoCloseable {
+public final class HybridShard implements AutoCloseable {
 
     /** Both indexes' state for a snapshot. */
-    record Images(ShardImage learned, ShardImage lexical) {
+    public record Images(ShardImage learned, ShardImage lexical) {
     }
 
     private final ShardWriter learned;
     private final ShardWriter lexical;
 
-    HybridShard(ShardWriter learned, ShardWriter lexical) {
+    public HybridShard(ShardWriter learned, ShardWriter lexical) {
         if (!learned.config().equals(lexical.config())) {
             throw new IllegalArgumentException("learned and lexical indexes need one config, were "
                     + learned.config() + " and " + lexical.config());
@@ -46,24 +46,24 @@ final class HybridShard implements AutoCloseable {
     }
 
     /** Two empty indexes under {@code config}. */
-    static HybridShard empty(IndexConfig config) {
+    public static HybridShard empty(IndexConfig config) {
         return new HybridShard(new ShardWriter(config), new ShardWriter(config));
     }
 
-    IndexConfig config() {
+    public IndexConfig config() {
         return learned.config();
     }
 
-    ShardReader learned() {
+    public ShardReader learned() {
         return learned.reader();
     }
 
-    ShardReader lexical() {
+    public ShardReader lexical() {
         return lexical.reader();
     }
 
     /** The lower of the two applied offsets: records after it are missing from at least one index. */
-    long appliedOffset() {
+    public long appliedOffset() {
         return Math.min(learned.appliedOffset(), lexical.appliedOffset());
     }
 
@@ -72,7 +72,7 @@ final class HybridShard implements AutoCloseable {
      *
      * @throws IllegalArgumentException when either index would reject the record (then neither changes)
      */
-    boolean upsert(long offset, String docId, EncodedDocument doc) {
+    public boolean upsert(long offset, String docId, EncodedDocument doc) {
         if (doc == null) {
             throw new IllegalArgumentException("document must not be null for " + docId + "; use delete");
         }
@@ -93,21 +93,21 @@ final class HybridShard implements AutoCloseable {
     }
 
     /** Deletes {@code docId} from both. Returns false when both had applied {@code offset}. */
-    boolean delete(long offset, String docId) {
+    public boolean delete(long offset, String docId) {
         boolean changed = learned.delete(offset, docId);
         return lexical.delete(offset, docId) | changed;
     }
 
     /** Re-blocks up to {@code maxLists} drifted lists in each index; returns how many it re-blocked. */
-    int maintain(int maxLists) {
+    public int maintain(int maxLists) {
         return learned.maintain(maxLists) + lexical.maintain(maxLists);
     }
 
-    int pendingReblocks() {
+    public int pendingReblocks() {
         return learned.pendingReblocks() + lexical.pendingReblocks();
     }
 
-    Images images() {
+    public Images images() {
         return new Images(learned.image(), lexical.image());
     }
 
@@ -116,7 +116,7 @@ final class HybridShard implements AutoCloseable {
      * document (so a shard fed only version-1 records keeps the digest of the learned index alone, as a batch build
      * of it has), else SHA-256 over the two digests. Replicas that applied the same stream have equal digests.
      */
-    byte[] contentDigest() {
+    public byte[] contentDigest() {
         byte[] own = learned.reader().contentDigest();
         if (lexical.reader().liveDocuments() == 0) {
             return own;

@@ -134,6 +134,12 @@ public class Shards {
         Gauge.builder("streamsparse.index.memory", reader, r -> r.stats().approxMemoryBytes())
                 .tag("shard", id).baseUnit("bytes").description("Approximate heap held by the shard index")
                 .register(registry);
+        ShardReader lexical = writer.lexicalReader();
+        Gauge.builder("streamsparse.index.lexical.documents", lexical, ShardReader::liveDocuments)
+                .tag("shard", id).description("Live documents in the shard's lexical (BM25) index").register(registry);
+        Gauge.builder("streamsparse.index.lexical.memory", lexical, r -> r.stats().approxMemoryBytes())
+                .tag("shard", id).baseUnit("bytes").description("Approximate heap held by the shard's lexical index")
+                .register(registry);
         Gauge.builder("streamsparse.index.applied.offset", reader, ShardReader::appliedOffset)
                 .tag("shard", id).description("Last partition offset applied to the shard").register(registry);
         Gauge.builder("streamsparse.index.consumer.lag", writer, w -> w.lag)

@@ -176,6 +176,9 @@ class IndexServiceTest {
         assertThat(df.path("documents").asInt()).isEqualTo(1);
         assertThat(df.path("df").get(20001).asInt()).isEqualTo(1);
         assertThat(df.path("df").get(7100).asInt()).isZero();
+        assertThat(call("GET", "/actuator/prometheus", null).body())
+                .containsPattern("(?m)^streamsparse_index_lexical_documents\\{[^}]*shard=\"1\"[^}]*} 1\\.0$")
+                .contains("streamsparse_index_lexical_memory_bytes");
         assertProblem(call("POST", "/v1/shards/1/search", body.replace("[2.0]", "[2.0,1.0]") + "}"), 400,
                 "'lexicalTerms' has 1 entries but 'lexicalWeights' has 2");
 
