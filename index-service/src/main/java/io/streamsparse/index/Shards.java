@@ -104,12 +104,13 @@ public class Shards {
     private static ShardWriter restore(int p, String index, SnapshotStore store, SnapshotStore.Loaded loaded,
             IndexConfig engineConfig) {
         if (loaded.index() == null) {
-            log.info("Shard {} {}: no usable snapshot in {}; replaying from the start", p, index, store.directory());
+            log.info("Shard {}: no usable snapshot in {} ({} index); replaying from the start", p, store.directory(),
+                    index);
             return new ShardWriter(engineConfig);
         }
         ShardIndex restored = loaded.index();
-        log.info("Shard {} {}: restored {} documents at offset {} from {}", p, index, restored.liveDocuments(),
-                restored.appliedOffset(), loaded.file());
+        log.info("Shard {}: restored {} documents at offset {} from {} ({} index)", p, restored.liveDocuments(),
+                restored.appliedOffset(), loaded.file(), index);
         if (restored.config().equals(engineConfig)) {
             return restored.writer();
         }
@@ -117,7 +118,7 @@ public class Shards {
         ShardImage image = restored.image().withConfig(engineConfig);
         restored.close();
         ShardWriter shard = ShardWriter.fromImage(image);
-        log.info("Shard {} {}: snapshot written under {}; {} for {} in {} ms", p, index, restored.config(),
+        log.info("Shard {} ({} index): snapshot written under {}; {} for {} in {} ms", p, index, restored.config(),
                 image.lists() == null ? "lists rebuilt" : "lists kept", engineConfig,
                 (System.nanoTime() - rebuilding) / 1_000_000);
         return shard;
