@@ -51,14 +51,16 @@ def per_row_table(model, fp32_path=None):
         scale = np.maximum(np.abs(table).max(axis=1), 1e-12).astype(np.float32) / 127.0
     else:
         # keep the uint8 grid where a row fits int8 (then q - zero_point is exact); a row reaching past +-127 gets a
-        # coarser scale of its own: 1 of the 30,522 rows of the run-2 model, but it is [CLS], read by every text's
-        # lookup, so the vectors do move (docs/MODEL_CARD.md, "Graph, second pass")
+        # coarser scale of its own in the head: 1 of the 30,522 rows of the run-2 model, [CLS], read by every
+        # text's lookup, which therefore keeps the row's exact value (docs/MODEL_CARD.md, "Graph, second pass")
         codes = numpy_helper.to_array(inits["word.weight_quantized"]).astype(np.float32) \
             - numpy_helper.to_array(inits["word.weight_zero_point"]).astype(np.float32)
         step = numpy_helper.to_array(inits["word.weight_scale"]).astype(np.float32)
         table = codes * step
         scale = (step * np.maximum(1.0, np.abs(codes).max(axis=1) / 127.0)).astype(np.float32)
     q = np.clip(np.rint(table / scale[:, None]), -127, 127).astype(np.int8)
+    # rows the int8 grid cannot hold exactly; without an fp32 export the lookup keeps their old values (below)
+    moved = [] if fp32_path else [int(r) for r in np.nonzero((q.astype(np.float32) * scale[:, None] != table).any(axis=1))[0]]
     for name in ("word.weight_quantized", "word.weight_scale", "word.weight_zero_point"):
         g.initializer.remove(inits[name])
     g.initializer.extend([numpy_helper.from_array(q, "word.weight_quantized"),
@@ -74,8 +76,19 @@ def per_row_table(model, fp32_path=None):
     new = [helper.make_node("Gather", ["word.weight_scale", ids], ["fh_row_scale"], axis=0, name="fh_row_scale"),
            helper.make_node("Unsqueeze", ["fh_row_scale", "fh_last"], ["fh_row_scale3"], name="fh_row_scale3"),
            helper.make_node("Cast", [lookup_dq.input[0]], ["fh_lookup_f"], to=TensorProto.FLOAT, name="fh_lookup_f"),
-           helper.make_node("Mul", ["fh_lookup_f", "fh_row_scale3"], [lookup_dq.output[0]], name="fh_lookup")]
+           helper.make_node("Mul", ["fh_lookup_f", "fh_row_scale3"], ["fh_lookup_0"], name="fh_lookup")]
     g.initializer.append(numpy_helper.from_array(np.array([-1], dtype=np.int64), "fh_last"))
+    # A moved row is used by the head only through its own logit (the [CLS] row of the run-2 model: a special id,
+    # whose weight is always 0), but the lookup feeds it to the whole body: there it keeps its exact old value.
+    for k, row in enumerate(moved):
+        tag = f"fh_keep{k}"
+        g.initializer.extend([numpy_helper.from_array(np.array(row, np.int64), f"{tag}_id"),
+                              numpy_helper.from_array(table[row].astype(np.float32), f"{tag}_row")])
+        new += [helper.make_node("Equal", [ids, f"{tag}_id"], [f"{tag}_hit"], name=f"{tag}_hit"),
+                helper.make_node("Unsqueeze", [f"{tag}_hit", "fh_last"], [f"{tag}_hit3"], name=f"{tag}_hit3"),
+                helper.make_node("Where", [f"{tag}_hit3", f"{tag}_row", f"fh_lookup_{k}"], [f"fh_lookup_{k + 1}"],
+                                 name=f"{tag}_where")]
+    new[-1].output[0] = lookup_dq.output[0]
     g.node.remove(lookup_dq)
     for k, n in enumerate(new):
         g.node.insert(at + k, n)

@@ -133,6 +133,9 @@ def train(variant, corpus, doc_tok, q_tok, args, device):
     else:
         model = load_minilm(SpladeBert(), os.path.join(args.data, "minilm_fp16.npz")).to(device)
     model.qat = bool(args.qat)  # simulate the int8 graph in every forward pass, val included (splade.QAT_MASK)
+    teacher = None
+    if args.distill > 0:  # soft in-batch rankings of a frozen teacher (e.g. the shipped model, no term cap)
+        teacher = load_onnx_model(SpladeBert(), args.teacher_onnx).to(device).eval().requires_grad_(False)
     train_q = corpus["queries"]["train"]
     n = len(train_q)
     bs = min(args.batch, n)
@@ -178,6 +181,13 @@ def train(variant, corpus, doc_tok, q_tok, args, device):
             flops_q = (q.mean(0) ** 2).sum()
             flops_d = (d.mean(0) ** 2).sum()
             loss = ce + lam * (args.lambda_q * flops_q + args.lambda_d * flops_d)
+            kd = torch.zeros((), device=device)
+            if teacher is not None:  # KL(teacher || student) over each query's in-batch documents
+                with torch.no_grad(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
+                    t_scores = (teacher(qi, qm).float() @ teacher(di, dm).float().T).masked_fill(dup, -1e4)
+                kd = F.kl_div(F.log_softmax(scores.masked_fill(dup, -1e4), 1), F.log_softmax(t_scores, 1),
+                              log_target=True, reduction="batchmean")
+                loss = loss + args.distill * kd
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -185,7 +195,7 @@ def train(variant, corpus, doc_tok, q_tok, args, device):
             sched.step()
             step += 1
             if step % 100 == 0 or step == total:
-                log(f"{variant} epoch {epoch} step {step}/{total} loss {loss.item():.4f} ce {ce.item():.4f} "
+                log(f"{variant} epoch {epoch} step {step}/{total} loss {loss.item():.4f} ce {ce.item():.4f} kd {kd.item():.4f} "
                     f"flops_q {flops_q.item():.2f} flops_d {flops_d.item():.2f} "
                     f"nnz_q {(q > 0).sum(1).float().mean().item():.0f} nnz_d {(d > 0).sum(1).float().mean().item():.0f} "
                     f"{(time.time() - t_start) / step:.3f}s/step")
@@ -472,6 +482,9 @@ def main():
     p.add_argument("--init-onnx", help="start from this exported model (dequantized) instead of MiniLM-L6")
     p.add_argument("--qat", type=int, default=0,
                    help="1: quantization-aware training (the int8 graph simulated in the forward pass, val too)")
+    p.add_argument("--distill", type=float, default=0.0,
+                   help="weight of a KL term pulling the in-batch score distribution towards --teacher-onnx's")
+    p.add_argument("--teacher-onnx", help="the frozen teacher of --distill (an exported model, dequantized)")
     p.add_argument("--logits-output", action="store_true",
                    help="export (with --fast-head): the int8 graph ends at the logits [B,S,V]; pooling by the caller")
     p.add_argument("--fast-head", action="store_true",
