@@ -42,12 +42,8 @@ final class CentroidRouter {
         featureWeight = new float[config.clusteringTerms()];
     }
 
-    /**
-     * Indexes the centroids {@code centroidSlot[0..beta)} of the list of {@code term}. With {@code featuresOnly} only
-     * each centroid's clustering features enter (merges route many small batches, so they trade some routing
-     * precision for a chain ten times shorter to build); otherwise its full stored vector.
-     */
-    void index(int term, int[] centroidSlot, int beta, View f, boolean featuresOnly) {
+    /** Indexes the centroids {@code centroidSlot[0..beta)} of the list of {@code term} (their full stored vectors). */
+    void index(int term, int[] centroidSlot, int beta, View f) {
         chainSize = 0;
         headTouchedN = 0;
         centroids = beta;
@@ -60,20 +56,6 @@ final class CentroidRouter {
         }
         for (int r = 0; r < beta; r++) {
             int s = centroidSlot[r];
-            if (featuresOnly) {
-                float unit = f.scale[s] * f.featureUnit;
-                for (int i = s * f.topStride, end = i + f.topStride; i < end; i++) {
-                    int feat = f.topFeat[i];
-                    if (feat < 0) {
-                        break;
-                    }
-                    int u = feat >>> 8;
-                    if (u != term) {
-                        chain(u, r, (feat & 0xff) * unit);
-                    }
-                }
-                continue;
-            }
             float sc = f.scale[s];
             for (int e = f.start[s], end = f.start[s + 1]; e < end; e++) {
                 int u = f.terms[e];

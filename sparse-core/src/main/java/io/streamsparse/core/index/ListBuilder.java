@@ -23,25 +23,27 @@ import java.util.Arrays;
  * layout is a function of the content alone.
  *
  * <h2>Merge (incremental re-blocking)</h2>
- * {@link #merge} folds a list's tail into its existing blocks: each tail document joins the block of its nearest
- * centroid, the summaries of blocks that gained documents are raised coordinate-wise to bound them too (blocks that
- * only lost documents keep theirs, still upper bounds), and a list grown past λ by a slack is pruned back to λ.
- * Postings dead at the view leave only when the caller asks ({@code dropDead}: the writer asks once dead postings
- * reach half the list's dead limit); otherwise they stay, readers skip them by visibility, and the merge reads no
- * per-slot state of the blocked part at all. A merge never re-clusters; a list whose routed postings since its last
- * clustering exceed {@link #REBUILD_CHURN} times its clustered size is rebuilt from scratch instead ({@link #rebuild},
- * which always drops dead postings), so each posting is clustered O(1) times amortized.
+ * {@link #merge} folds a list's tail in as new, unclustered blocks of {@code blockSize} documents in tail order,
+ * each with a summary made from the documents' clustering features ({@link #appendSealed}); the old blocks keep
+ * their documents and summaries (blocks that only lost documents keep theirs, still upper bounds). Postings dead at
+ * the view leave only when the caller asks ({@code dropDead}: the writer asks once dead postings reach half the
+ * list's dead limit); otherwise they stay and readers skip them by visibility. A merge neither routes, re-clusters
+ * nor prunes; a list whose postings folded in since its last clustering exceed {@link #REBUILD_CHURN} times its
+ * clustered size is rebuilt from scratch instead ({@link #rebuild}: clustered, pruned back to λ, dead postings
+ * dropped), so each posting is clustered O(1) times amortized and a list holds at most {@code 1 + REBUILD_CHURN}
+ * times its clustered size plus its tail.
  *
- * <p>Why the merge reads so little: at a million documents the forward pool is far larger than the caches, and a
- * document routed into a list costs a DRAM miss per cache line read. Routing and raising read only the document's
- * clustering features (one cache line, see {@link ForwardIndex}); the blocked part is copied by ranges. What a merge
- * costs is then O(blocks + tail) cache lines, not O(list + tail × nnz). The price is a looser summary until the next
- * rebuild (see {@link #raiseSummary}).
+ * <p>Why the merge reads so little: at a million documents the forward pool is far larger than the caches, and
+ * every document read costs a DRAM miss per cache line. Appending reads only each tail document's clustering
+ * features (one cache line, see {@link ForwardIndex}); the blocked part is copied by ranges. A merge costs O(blocks
+ * + tail) cache lines. Routing tail documents to their nearest centroids and pruning on every merge (the previous
+ * merge) cost several times more per posting, and the builder fell an order of magnitude behind the tails at 50k
+ * upserts/s; the price of appending is blocks a search skips less often until the list is rebuilt.
  */
 final class ListBuilder {
 
     /**
-     * A list is re-clustered from scratch once the postings routed into its blocks since its last clustering exceed
+     * A list is re-clustered from scratch once the postings folded into it since its last clustering exceed
      * this multiple of its clustered size: every posting is clustered O(1) times amortized, and blocks at most
      * triple before they are redrawn.
      */
@@ -51,8 +53,6 @@ final class ListBuilder {
     private final CentroidRouter router;
     private final float[] dense;
     private final int[] touched;
-    /** term -> position in the summary being raised, -1 elsewhere (reset after each use). */
-    private final int[] coordPos;
     private final long[] hist = new long[BlockSummaries.MAX_CODE + 1];
     private final int[] codeCount = new int[BlockSummaries.MAX_CODE + 1];
     private long[] ties = new long[256];
@@ -76,8 +76,6 @@ final class ListBuilder {
         router = new CentroidRouter(config);
         dense = new float[v];
         touched = new int[v];
-        coordPos = new int[v];
-        Arrays.fill(coordPos, -1);
     }
 
     // ------------------------------------------------------------------------------------------------ build
@@ -134,7 +132,7 @@ final class ListBuilder {
             centroidSlot[r] = sel[j];
         }
         if (beta > 1) {
-            router.index(term, centroidSlot, beta, f, false);
+            router.index(term, centroidSlot, beta, f);
             for (int j = 0; j < m; j++) {
                 if (rankOf[j] < 0) {
                     rankOf[j] = router.nearest(sel[j], f);
@@ -168,10 +166,12 @@ final class ListBuilder {
     // ------------------------------------------------------------------------------------------------ merge
 
     /**
-     * Folds the tail {@code tail[0..tailN)} into the blocks of {@code old} (see the class javadoc), against the
-     * documents of view {@code f}. With {@code dropDead}, postings whose slot is not visible in {@code f} leave (the
-     * result holds none dead at the view); otherwise every posting stays. Returns a new list with an empty tail;
-     * {@link #lastMergeDroppedDead()} tells which of the two happened (a rebuild always drops).
+     * Folds the tail {@code tail[0..tailN)} into {@code old} (see the class javadoc), against the documents of view
+     * {@code f}: the tail's live postings become new blocks of {@code blockSize} in tail order after the old ones
+     * (see {@link #appendSealed}), or the list is rebuilt once its churn passes {@link #REBUILD_CHURN}. With
+     * {@code dropDead}, postings whose slot is not visible in {@code f} leave (the result holds none dead at the
+     * view); otherwise every posting stays. Returns a new list with an empty tail; {@link #lastMergeDroppedDead()}
+     * tells which of the two happened (a rebuild always drops).
      */
     PostingList merge(PostingList old, int tailN, int[] tail, View f, boolean dropDead) {
         int term = old.term;
@@ -181,34 +181,6 @@ final class ListBuilder {
             return rebuild(old, tailN, tail, f);
         }
         lastMergeDroppedDead = dropDead;
-        // route tail docs to blocks
-        int[] route = selected = ArrayGrowth.scratch(selected, tailN);
-        int[] added = new int[beta + 1];
-        int routed = 0;
-        router.index(term, old.centroid, beta, f, true);
-        for (int i = 0; i < tailN; i++) {
-            int s = tail[i];
-            if (dropDead && !f.visible(s)) {
-                route[i] = -1;
-                continue;
-            }
-            int b = router.nearest(s, f);
-            route[i] = b;
-            added[b + 1]++;
-            routed++;
-        }
-        router.clear();
-        for (int b = 0; b < beta; b++) {
-            added[b + 1] += added[b];
-        }
-        int[] routedSlots = rankOf = ArrayGrowth.scratch(rankOf, Math.max(1, routed));
-        int[] fill = Arrays.copyOf(added, beta);
-        for (int i = 0; i < tailN; i++) {
-            if (route[i] >= 0) {
-                routedSlots[fill[route[i]]++] = tail[i];
-            }
-        }
-        // new docs: (live) old docs of each block, then its routed docs (newer slots, so still ascending)
         clearOut();
         IntArrayList docs = outDocs;
         for (int b = 0; b < beta; b++) {
@@ -225,26 +197,25 @@ final class ListBuilder {
             } else {
                 docs.add(old.docs, from, to - from);
             }
-            int gained = added[b + 1] - added[b];
-            docs.add(routedSlots, added[b], gained);
             if (docs.size() == before) {
                 continue;
             }
             outBlockStart.add(docs.size());
             outCentroid.add(old.centroid[b]);
-            if (gained > 0) {
-                raiseSummary(old.summaries, b, routedSlots, added[b], added[b + 1], f);
-            } else {
-                outSummaries.copyBlock(old.summaries, b);
+            outSummaries.copyBlock(old.summaries, b); // documents only left it: still an upper bound
+        }
+        int bs = config.blockSize();
+        int[] live = selected = ArrayGrowth.scratch(selected, tailN);
+        int n = 0;
+        for (int i = 0; i < tailN; i++) {
+            if (!dropDead || f.visible(tail[i])) {
+                live[n++] = tail[i];
             }
         }
-        int size = docs.size();
-        int lambda = config.pruneLambda();
-        int slack = Math.max(config.blockSize(), lambda / 4);
-        if (lambda > 0 && size > lambda + slack) {
-            return pruneBlocks(old, f, old.minWeight, old.churn + routed);
+        for (int from = 0; from < n; from += bs) {
+            appendSealed(term, live, from, Math.min(n, from + bs), f);
         }
-        return finish(term, old.minWeight, old.clusteredSize, old.churn + routed);
+        return finish(term, old.minWeight, old.clusteredSize, old.churn + n);
     }
 
     /** Whether the last {@link #merge} on this builder dropped every posting dead at its view. */
@@ -273,49 +244,6 @@ final class ListBuilder {
             ws[i] = f.weightOf(slots[i], old.term);
         }
         return build(old.term, slots, ws, n, old.minWeight, f);
-    }
-
-    /**
-     * Prunes the blocks in the output buffers (a merged list grown past λ) back to the λ heaviest postings; blocks
-     * keep their summaries (removing documents keeps them upper bounds) and empty blocks disappear.
-     */
-    private PostingList pruneBlocks(PostingList old, View f, float minW, int churn) {
-        int term = old.term;
-        int n = outDocs.size();
-        int lambda = config.pruneLambda();
-        int[] docs = outDocs.toArray();
-        int[] blockStart = outBlockStart.toArray();
-        int[] centroid = outCentroid.toArray();
-        BlockSummaries summaries = outSummaries.build();
-        float[] ws = floats = ArrayGrowth.scratch(floats, n);
-        long[] k = keys = ArrayGrowth.scratch(keys, n);
-        for (int i = 0; i < n; i++) {
-            ws[i] = f.weightOf(docs[i], term);
-            k[i] = ((long) (0x7fffffff - Float.floatToIntBits(ws[i])) << 32) | i;
-        }
-        Arrays.sort(k, 0, n);
-        minW = Math.max(minW, ws[(int) k[lambda - 1]]);
-        boolean[] keep = new boolean[n];
-        for (int j = 0; j < lambda; j++) {
-            keep[(int) k[j]] = true;
-        }
-        clearOut();
-        int blocks = centroid.length;
-        for (int b = 0; b < blocks; b++) {
-            int before = outDocs.size();
-            for (int i = blockStart[b]; i < blockStart[b + 1]; i++) {
-                if (keep[i]) {
-                    outDocs.add(docs[i]);
-                }
-            }
-            if (outDocs.size() == before) {
-                continue;
-            }
-            outBlockStart.add(outDocs.size());
-            outCentroid.add(centroid[b]);
-            outSummaries.copyBlock(summaries, b);
-        }
-        return finish(term, minW, old.clusteredSize, churn);
     }
 
     // ------------------------------------------------------------------------------------------------ pieces
@@ -454,65 +382,77 @@ final class ListBuilder {
     }
 
     /**
-     * Appends block {@code b}'s summary raised to also bound the documents {@code docs[from..to)}; the coordinate set
-     * stays the same (the new documents' other terms are not represented until the list is rebuilt). The bound comes
-     * from each document's clustering features alone ({@link ForwardIndex}: its heaviest entries, heaviest first), so
-     * a document costs one cache line instead of its whole vector: a coordinate that is one of the document's
-     * features is raised to its weight (U8: exact; U16: the top byte's range), and every coordinate is raised to
-     * the document's floor, the weight of its last feature, which bounds all of its non-feature entries (0 when the
-     * document has no more non-zero entries than features). Then re-quantized with ceiling rounding (a larger scale
-     * when a weight exceeds the old maximum). So every coordinate still bounds every document of the block, looser
-     * than the exact maximum by at most the floor until the next rebuild; O(summary + features) per new document.
+     * Appends the documents {@code docs[from..to)} as one block in their order, centred on the first, with a summary
+     * made from their clustering features alone ({@link ForwardIndex}: each document's heaviest entries, heaviest
+     * first), so a document costs one cache line instead of its whole vector, and no routing: folding a tail costs
+     * O(tail) cache lines plus a copy of the blocked part, a fraction of routing each document to its nearest
+     * centroid. The summary's coordinates are the block's heaviest feature terms (at most {@code summaryMaxTerms},
+     * ties to the lower term) and the list's own term; each is the largest feature weight of it in the block, raised
+     * to the block's floor, the largest weight of a document's last feature, which bounds every non-feature entry
+     * (0 when a document has no more non-zero entries than features). So every coordinate bounds every document of the
+     * block. The blocks are unclustered: a search skips them less often than clustered ones until the list is
+     * rebuilt ({@link #REBUILD_CHURN}).
      */
-    private void raiseSummary(BlockSummaries old, int b, int[] docs, int from, int to, View f) {
-        int s0 = old.start[b];
-        int n = old.start[b + 1] - s0;
-        float[] w = floats = ArrayGrowth.scratch(floats, n);
-        float oldScale = old.scale[b];
-        for (int i = 0; i < n; i++) {
-            w[i] = (old.codes[s0 + i] & 0xff) * oldScale;
+    private void appendSealed(int term, int[] docs, int from, int to, View f) {
+        for (int i = from; i < to; i++) {
+            outDocs.add(docs[i]);
         }
-        for (int i = 0; i < n; i++) {
-            coordPos[old.terms[s0 + i]] = i;
-        }
+        outBlockStart.add(outDocs.size());
+        outCentroid.add(docs[from]);
         int stride = f.topStride;
         float unit = f.featureUnit;
         float floor = 0f;
+        int nt = 0;
         for (int d = from; d < to; d++) {
             int slot = docs[d];
             float sc = f.scale[slot];
-            int base = slot * stride;
             int lastCode8 = 0;
-            for (int i = base, end = base + stride; i < end; i++) {
+            for (int i = slot * stride, end = i + stride; i < end; i++) {
                 int feat = f.topFeat[i];
                 if (feat < 0) {
                     lastCode8 = 0; // every non-zero entry is a feature: nothing else to bound
                     break;
                 }
                 lastCode8 = feat & 0xff;
-                int p = coordPos[feat >>> 8];
-                if (p >= 0) {
-                    float x = featureBound(lastCode8, unit, sc);
-                    if (x > w[p]) {
-                        w[p] = x;
+                int u = feat >>> 8;
+                float x = featureBound(lastCode8, unit, sc);
+                if (x > dense[u]) {
+                    if (dense[u] == 0f) {
+                        touched[nt++] = u;
                     }
+                    dense[u] = x;
                 }
             }
             if (lastCode8 > 0) {
                 floor = Math.max(floor, featureBound(lastCode8, unit, sc));
             }
         }
-        for (int i = 0; i < n; i++) {
-            coordPos[old.terms[s0 + i]] = -1;
-        }
-        float max = 0f;
-        for (int i = 0; i < n; i++) {
-            w[i] = Math.max(w[i], floor);
-            max = Math.max(max, w[i]);
+        float max = floor;
+        for (int i = 0; i < nt; i++) {
+            max = Math.max(max, dense[touched[i]]);
         }
         float scale = BlockSummaries.quantizationScale(max);
-        for (int i = 0; i < n; i++) {
-            outSummaries.add(old.terms[s0 + i], BlockSummaries.ceilCode(w[i], scale));
+        long[] kept = keys = ArrayGrowth.scratch(keys, nt + 1);
+        int nk = 0;
+        float termWeight = floor;
+        for (int i = 0; i < nt; i++) {
+            int u = touched[i];
+            float w = Math.max(dense[u], floor);
+            dense[u] = 0f;
+            if (u == term) {
+                termWeight = w;
+            } else {
+                kept[nk++] = ((long) u << 8) | BlockSummaries.ceilCode(w, scale);
+            }
+        }
+        int cap = config.summaryMaxTerms();
+        if (nk > cap) {
+            nk = keepHeaviest(kept, nk, cap);
+        }
+        kept[nk++] = ((long) term << 8) | BlockSummaries.ceilCode(termWeight, scale); // the list's own term, always
+        Arrays.sort(kept, 0, nk);
+        for (int i = 0; i < nk; i++) {
+            outSummaries.add((int) (kept[i] >>> 8), (int) (kept[i] & 0xff));
         }
         outSummaries.endBlock(scale);
     }

@@ -112,7 +112,8 @@ public final class ShardReader implements ShardSearcher {
                 queryTouches[queryTerms[i]]++; // racy by design: a lost increment only blurs a priority
             }
             ApproximateTraversal.search(v, sc, queryTerms, queryWeights, queryTermCount, request.knobs(), allowed);
-            int scored = sc.scored + scoreStaged(v, sc, allowed);
+            int scored = sc.scored + scoreStaged(v, sc, queryTerms, queryWeights, queryTermCount,
+                    request.knobs().queryCut(), allowed);
             return toResult(v, sc, scored, sc.evaluated, sc.skipped, false, hitVectors);
         } finally {
             for (int i = 0; i < queryTermCount; i++) {
@@ -122,14 +123,43 @@ public final class ShardReader implements ShardSearcher {
     }
 
     /**
-     * After a traversal: scores the view's staged slots (postings not moved into the lists when the view was
-     * published, see {@link ShardWriter}) that the traversal did not see, offering those with a positive score, as a
-     * list would have offered them had it held their postings. At most {@link ShardWriter#STAGE_SLOTS} documents.
+     * After a traversal: offers the view's staged documents (postings not moved into the lists when the view was
+     * published, see {@link ShardWriter}) that the traversal did not see, as the lists would have offered them had
+     * they held their postings: from each sealed run, the slots of the {@code queryCut} heaviest query terms (the
+     * terms whose lists a traversal reads); then every unsealed slot, scored from the forward index (fewer than
+     * {@link ShardWriter#SEAL_SLOTS}), offered when its score is positive.
      */
-    private static int scoreStaged(View v, QueryScratch sc, RoaringBitmap allowed) {
+    private static int scoreStaged(View v, QueryScratch sc, int[] queryTerms, float[] queryWeights,
+                                   int queryTermCount, int queryCut, RoaringBitmap allowed) {
         int scored = 0;
         float[] q = sc.dense;
-        for (int s = v.stagedFrom; s < v.slotLimit; s++) {
+        StagedRun[] runs = v.runs;
+        if (runs.length > 0) {
+            int cut = Math.min(queryCut, queryTermCount);
+            long[] termOrder = sc.termOrder(queryTermCount);
+            for (int i = 0; i < queryTermCount; i++) {
+                // heaviest first, then lower term id, as the traversal orders them
+                termOrder[i] = ((long) (0x7fffffff - Float.floatToIntBits(queryWeights[i])) << 32) | queryTerms[i];
+            }
+            Arrays.sort(termOrder, 0, queryTermCount);
+            for (StagedRun run : runs) {
+                int[] slots = run.slots();
+                for (int c = 0; c < cut; c++) {
+                    int term = (int) termOrder[c];
+                    if (q[term] == 0f) {
+                        continue;
+                    }
+                    for (int j = run.groupFrom(term), end = run.groupTo(term); j < end; j++) {
+                        int s = slots[j];
+                        if (v.visible(s) && sc.markSeen(s) && (allowed == null || allowed.contains(s))) {
+                            sc.top.offer(s, ScoreKernels.approximateScoreSlot(q, v, s));
+                            scored++;
+                        }
+                    }
+                }
+            }
+        }
+        for (int s = v.sealedTo; s < v.slotLimit; s++) {
             if (v.visible(s) && sc.markSeen(s) && (allowed == null || allowed.contains(s))) {
                 float score = ScoreKernels.approximateScoreSlot(q, v, s);
                 if (score > 0f) {

@@ -45,20 +45,28 @@ import org.roaringbitmap.RoaringBitmap;
  * {@link #maintain}, {@link #image()}, and after every operation in {@link IndexConfig.ReblockMode#INLINE} mode) the
  * writer moves the staged slots' postings into the list tails in one pass grouped by term, so each list object and
  * tail is touched once per batch instead of once per posting (at a million documents each touch is a cache miss,
- * which was half of the writer's time). A view carries {@link View#stagedFrom}; the approximate traversal scores the
- * staged slots from the forward index, so a document is searchable as soon as the view that holds it is published.
- * A staged slot that dies before the move never enters a list (a batch build would not list it either).
+ * which was most of the writer's time). In between, every {@code sealSlots} upserts it seals the newest staged slots
+ * into a {@link StagedRun}, a small inverted index of just those slots. A view carries {@link View#stagedFrom}, the
+ * sealed runs and {@link View#sealedTo}: a search looks its heaviest query terms up in the runs and scores the
+ * unsealed rest (fewer than {@code sealSlots}) from the forward index, so a document is searchable as soon as the view
+ * that holds it is published, and batches can be large without every search scoring every staged document. A staged
+ * slot that dies before the move never enters a list (a batch build would not list it either).
  */
 public final class ShardWriter implements AutoCloseable {
 
     /** Postings per chunk of terms built at once by {@link #rebuildAll()}: bounds its transient memory. */
     static final int REBUILD_CHUNK_POSTINGS = 1 << 24;
     /**
-     * Staged slots that trigger a move into the list tails. Readers score up to this many documents per query from
-     * the forward index (~0.2 µs each here, ~100 µs per query on average); the writer touches each list once per
-     * this many upserts (the list object and its tail's end are cache misses, ~70 % of the writer at 256).
+     * Staged slots that trigger a move into the list tails: the writer touches each list once per this many upserts
+     * (the list object and its tail's end are cache misses: ~40 % of the writer's time at 1024 on a million
+     * documents). Searches find these slots through the sealed runs meanwhile.
      */
-    static final int STAGE_SLOTS = 1024;
+    static final int STAGE_SLOTS = 8192;
+    /**
+     * Staged slots sealed into one {@link StagedRun}: searches score fewer than this many unsealed documents each
+     * (~0.2 µs apiece) and look each heavy query term up once per run ({@link #STAGE_SLOTS} / this many runs at most).
+     */
+    static final int SEAL_SLOTS = 512;
     /** Background hand-overs between two halvings of the per-term query touch counts. */
     static final int TOUCH_HALF_LIFE = 64;
 
@@ -118,8 +126,14 @@ public final class ShardWriter implements AutoCloseable {
     private final float[] chosenPriority = new float[Reblocker.MAX_IN_FLIGHT];
     /** Staged slots (see "Append path") that trigger a move into the tails; 1 moves after every operation. */
     private final int stageSlots;
+    /** Unsealed staged slots that trigger sealing them into a run (no runs when not below {@link #stageSlots}). */
+    private final int sealSlots;
     /** First slot whose postings are not in the lists yet; slots below it are in their lists (or pruned). */
     private int stagedFrom;
+    /** First staged slot in no sealed run; {@code [stagedFrom, sealedTo)} is covered by {@link #runs}. */
+    private int sealedTo;
+    /** The sealed runs, in slot order; a new array per seal (published views share them). */
+    private StagedRun[] runs = StagedRun.NONE;
     /** Per term: staged postings counted, then their end offset while moving (0 between moves). */
     private final int[] stageCount;
     /** The move's (term, slot) pairs in slot order, then the slots grouped by term. */
@@ -136,18 +150,23 @@ public final class ShardWriter implements AutoCloseable {
 
     /** A writer whose background re-blocking runs on {@code reblocker} (tests pass a manual one). */
     ShardWriter(IndexConfig config, Reblocker reblocker) {
-        this(config, reblocker, STAGE_SLOTS);
+        this(config, reblocker, STAGE_SLOTS, SEAL_SLOTS);
     }
 
-    /** As above, moving staged postings into the tails every {@code stageSlots} upserts (tests vary it). */
-    ShardWriter(IndexConfig config, Reblocker reblocker, int stageSlots) {
+    /**
+     * As above, moving staged postings into the tails every {@code stageSlots} upserts and sealing runs every
+     * {@code sealSlots} (tests vary both).
+     */
+    ShardWriter(IndexConfig config, Reblocker reblocker, int stageSlots, int sealSlots) {
         if (config == null) {
             throw new IllegalArgumentException("config must not be null");
         }
-        if (stageSlots < 1) {
-            throw new IllegalArgumentException("stageSlots must be >= 1, was " + stageSlots);
+        if (stageSlots < 1 || sealSlots < 1) {
+            throw new IllegalArgumentException("stageSlots and sealSlots must be >= 1, were " + stageSlots + ", "
+                    + sealSlots);
         }
         this.stageSlots = config.reblockMode() == IndexConfig.ReblockMode.INLINE ? 1 : stageSlots;
+        this.sealSlots = sealSlots;
         this.stageCount = new int[config.vocabularySize()];
         this.config = config;
         this.forward = new ForwardIndex(config.quantization(), config.clusteringTerms());
@@ -260,6 +279,8 @@ public final class ShardWriter implements AutoCloseable {
         liveDocs = f.slots;
         appliedOffset = offset;
         stagedFrom = f.slots; // the caller builds or adopts every slot's lists
+        sealedTo = f.slots;
+        runs = StagedRun.NONE;
     }
 
     public IndexConfig config() {
@@ -469,6 +490,18 @@ public final class ShardWriter implements AutoCloseable {
             }
         }
         stagedFrom = to;
+        sealedTo = to;
+        runs = StagedRun.NONE;
+    }
+
+    /** Seals the unsealed staged slots into a run (see "Append path"); call {@link #publish()} afterwards. */
+    private void sealStaged() {
+        int to = forward.slots;
+        StagedRun run = StagedRun.seal(forward, sealedTo, to, admitWeight, stageCount);
+        StagedRun[] more = Arrays.copyOf(runs, runs.length + 1);
+        more[runs.length] = run;
+        runs = more;
+        sealedTo = to;
     }
 
     /** Tests: {@code observer} runs inside every move of staged postings, after each term's group. */
@@ -477,7 +510,7 @@ public final class ShardWriter implements AutoCloseable {
     }
 
     private void publish() {
-        View v = new View(appliedOffset, liveDocs, forward, generation, stagedFrom);
+        View v = new View(appliedOffset, liveDocs, forward, generation, stagedFrom, sealedTo, runs);
         view = v;
         reader.publish(v);
     }
@@ -513,6 +546,9 @@ public final class ShardWriter implements AutoCloseable {
     private void afterOperation() {
         if (forward.slots - stagedFrom >= stageSlots) {
             moveStaged();
+            publish();
+        } else if (forward.slots - sealedTo >= sealSlots) {
+            sealStaged();
             publish();
         }
         switch (config.reblockMode()) {

@@ -19,9 +19,14 @@ final class View {
     final int slotLimit;
     /**
      * Slots {@code [stagedFrom, slotLimit)} are staged: their postings are not in the inverted lists yet (or only
-     * partly, in lists newer than this view), so the approximate traversal scores them from the forward index.
+     * partly, in lists newer than this view), so a search finds them here: slots {@code [stagedFrom, sealedTo)}
+     * through {@link #runs} (by query term), slots {@code [sealedTo, slotLimit)} by scoring each from the forward
+     * index.
      */
     final int stagedFrom;
+    final int sealedTo;
+    /** Sealed runs covering {@code [stagedFrom, sealedTo)} in slot order, see {@link StagedRun}. */
+    final StagedRun[] runs;
     final int liveDocs;
     final int codeBytes;
     final int[] start;
@@ -39,14 +44,17 @@ final class View {
 
     /** A view with nothing staged: every slot's postings are in the lists. */
     View(long appliedOffset, int liveDocs, ForwardIndex f, Generation generation) {
-        this(appliedOffset, liveDocs, f, generation, f.slots);
+        this(appliedOffset, liveDocs, f, generation, f.slots, f.slots, StagedRun.NONE);
     }
 
-    View(long appliedOffset, int liveDocs, ForwardIndex f, Generation generation, int stagedFrom) {
+    View(long appliedOffset, int liveDocs, ForwardIndex f, Generation generation, int stagedFrom, int sealedTo,
+         StagedRun[] runs) {
         this.appliedOffset = appliedOffset;
         this.stamp = appliedOffset + 1;
         this.slotLimit = f.slots;
         this.stagedFrom = stagedFrom;
+        this.sealedTo = sealedTo;
+        this.runs = runs;
         this.liveDocs = liveDocs;
         this.codeBytes = f.codeBytes;
         this.start = f.start;

@@ -48,11 +48,12 @@ class ReblockPublicationTest {
     /** Schedule code for "a seeded random delay in [0, 2 MAX_DELAY] per job". */
     static final int RANDOM = -2;
     /**
-     * Staged slots per move into the tails ({@link ShardWriter}): 1 moves every upsert's postings at once; 5 leaves
-     * up to four documents staged, moves them in groups, and lets a reader see a move half done (checked from the
-     * writer's move observer, after every group).
+     * Staged slots per move into the tails and per sealed run ({@link ShardWriter}): {1, 1} moves every upsert's
+     * postings at once; {5, 5} leaves up to four documents staged and unsealed, moves them in groups, and lets a
+     * reader see a move half done (checked from the writer's move observer, after every group); {7, 2} also seals
+     * staged documents into runs of two, so readers find up to three runs and one unsealed document.
      */
-    static final int[] STAGES = {1, 5};
+    static final int[][] STAGES = {{1, 1}, {5, 5}, {7, 2}};
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
@@ -70,24 +71,24 @@ class ReblockPublicationTest {
             schedules.add(AT_END);
             schedules.add(RANDOM);
             for (int schedule : schedules) {
-                for (int stage : STAGES) {
+                for (int[] stage : STAGES) {
                     out.add(Arguments.of(s[0], (int) s[1], (int) s[2], (int) s[3], (int) s[4], (int) s[5], schedule,
-                            stage));
+                            stage[0], stage[1]));
                 }
             }
         }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "seed {0}, λ {5}, schedule {6}, stage {7}")
+    @ParameterizedTest(name = "seed {0}, λ {5}, schedule {6}, stage {7}, seal {8}")
     @MethodSource("cases")
     void everyInterleavingPublishesCompleteLists(long seed, int n, int ids, int vocab, int maxNnz, int lambda,
-                                                 int schedule, int stage) {
+                                                 int schedule, int stage, int seal) {
         IndexConfig config = IndexConfig.defaults().withVocabularySize(vocab).withBlockSize(3)
                 .withPruneLambda(lambda).withSummaryAlpha(0.6f).withSummaryMaxTerms(4).withClusteringTerms(3)
                 .withReblock(0.2f, 2, 0.2f).withReblockMode(IndexConfig.ReblockMode.BACKGROUND);
         Reblocker builder = Reblocker.manual(config);
-        ShardWriter writer = new ShardWriter(config, builder, stage);
+        ShardWriter writer = new ShardWriter(config, builder, stage, seal);
         ShardIndex index = new ShardIndex(writer);
         SplittableRandom delays = new SplittableRandom(seed * 7919 + schedule);
         IntUnaryOperator delayOf = job -> switch (schedule) {
@@ -181,6 +182,46 @@ class ReblockPublicationTest {
         applied[0] = op.offset();
     }
 
+    /**
+     * The view's sealed runs cover {@code [stagedFrom, sealedTo)} contiguously, and each holds every live posting
+     * (non-zero weight) of its slots under its term, once, slots ascending. With pruning a run leaves out postings
+     * below their list's threshold, so only order and no-duplicates are checked then.
+     */
+    static void assertRunsCoverStaged(View v, int lambda) {
+        int next = v.stagedFrom;
+        for (StagedRun run : v.runs) {
+            assertEquals(next, run.from, "runs must be contiguous from stagedFrom");
+            assertTrue(run.to > run.from, "empty run");
+            next = run.to;
+            int[] slots = run.slots();
+            for (int s = run.from; s < run.to; s++) {
+                if (!v.visible(s)) {
+                    continue;
+                }
+                for (int e = v.start[s]; e < v.start[s + 1]; e++) {
+                    if (v.code(e) == 0) {
+                        continue;
+                    }
+                    int t = v.terms[e];
+                    int found = 0;
+                    for (int j = run.groupFrom(t); j < run.groupTo(t); j++) {
+                        assertTrue(j == run.groupFrom(t) || slots[j - 1] < slots[j], "run group not ascending");
+                        if (slots[j] == s) {
+                            found++;
+                        }
+                    }
+                    if (lambda == 0) {
+                        assertEquals(1, found, "live posting (" + s + ", " + t + ") in its run's group");
+                    } else {
+                        assertTrue(found <= 1, "posting (" + s + ", " + t + ") twice in its run's group");
+                    }
+                }
+            }
+        }
+        assertEquals(v.runs.length == 0 ? v.stagedFrom : v.sealedTo, next, "runs end at sealedTo");
+        assertTrue(v.stagedFrom <= v.sealedTo && v.sealedTo <= v.slotLimit, "stagedFrom <= sealedTo <= slotLimit");
+    }
+
     /** What a reader of the current view must see, whatever the builder has done so far. */
     static void assertReaderInvariants(ShardIndex index, TreeMap<String, EncodedDocument> latest, int lambda,
                                        int vocab, int maxNnz, SplittableRandom queries) {
@@ -223,6 +264,7 @@ class ReblockPublicationTest {
                 }
             }
         }
+        assertRunsCoverStaged(v, lambda);
         assertSummariesBoundLiveContent(index);
         SparseVector q = RandomStreams.randomQuery(queries, vocab, maxNnz);
         int k = 1 + queries.nextInt(8);

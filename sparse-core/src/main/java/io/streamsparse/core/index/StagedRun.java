@@ -1,0 +1,98 @@
+package io.streamsparse.core.index;
+
+/**
+ * A sealed run of staged slots {@code [from, to)} indexed by term: for each term, the run's slots that hold a
+ * non-zero weight of it, ascending. Immutable once made; published inside a {@link View} (see {@link ShardWriter},
+ * "Append path"), so that a search finds the staged documents of its heaviest query terms by one lookup per term
+ * instead of scoring every staged document from the forward index.
+ *
+ * <p>Layout: {@code groupStart} has one entry per vocabulary term plus one; term {@code t}'s slots are
+ * {@code slots[groupStart[t] .. groupStart[t + 1])}. Dense on purpose: a lookup is one read (a search makes one per
+ * query term and run), and a run covers hundreds of documents, so the vocabulary-sized array costs less per document
+ * than the postings themselves. Slots dead when the run was sealed are left out; slots that die later stay and
+ * readers skip them by visibility. A run holds the postings the move into the tails would admit at sealing time
+ * (non-zero weight, at least the list's pruning threshold), so a search scores about the staged documents the lists
+ * will hold; at a million documents most postings of frequent terms fall below their list's threshold, and a run
+ * without the filter made searches score several times more staged documents than the old full scan.
+ */
+final class StagedRun {
+    static final StagedRun[] NONE = new StagedRun[0];
+
+    final int from;
+    final int to;
+    private final int[] groupStart;
+    private final int[] slots;
+
+    private StagedRun(int from, int to, int[] groupStart, int[] slots) {
+        this.from = from;
+        this.to = to;
+        this.groupStart = groupStart;
+        this.slots = slots;
+    }
+
+    /**
+     * Indexes the postings of the slots {@code [from, to)} of {@code f} not dead yet by term, those with a non-zero
+     * weight of at least {@code admitWeight[term]}; {@code count} is a zeroed scratch array of the vocabulary's size,
+     * zeroed again on return.
+     */
+    static StagedRun seal(ForwardIndex f, int from, int to, float[] admitWeight, int[] count) {
+        int vocab = count.length;
+        int[] groupStart = new int[vocab + 1];
+        int postings = 0;
+        for (int s = from; s < to; s++) {
+            if (f.died[s] != 0) {
+                continue;
+            }
+            float scale = f.scale[s];
+            for (int e = f.start[s], end = f.start[s + 1]; e < end; e++) {
+                int t = f.terms[e];
+                float w = f.code(e) * scale;
+                if (w != 0f && w >= admitWeight[t]) {
+                    groupStart[t + 1]++;
+                    postings++;
+                }
+            }
+        }
+        for (int t = 0; t < vocab; t++) {
+            groupStart[t + 1] += groupStart[t];
+        }
+        int[] slots = new int[postings];
+        for (int s = from; s < to; s++) {
+            if (f.died[s] != 0) {
+                continue;
+            }
+            float scale = f.scale[s];
+            for (int e = f.start[s], end = f.start[s + 1]; e < end; e++) {
+                int t = f.terms[e];
+                float w = f.code(e) * scale;
+                if (w != 0f && w >= admitWeight[t]) {
+                    slots[groupStart[t] + count[t]++] = s; // invariant: slots ascend within a group
+                }
+            }
+        }
+        for (int s = from; s < to; s++) {
+            for (int e = f.start[s], end = f.start[s + 1]; e < end; e++) {
+                count[f.terms[e]] = 0;
+            }
+        }
+        return new StagedRun(from, to, groupStart, slots);
+    }
+
+    /** Start of {@code term}'s slots in {@link #slots()}. */
+    int groupFrom(int term) {
+        return groupStart[term];
+    }
+
+    /** End (exclusive) of {@code term}'s slots in {@link #slots()}. */
+    int groupTo(int term) {
+        return groupStart[term + 1];
+    }
+
+    int[] slots() {
+        return slots;
+    }
+
+    long approxBytes() {
+        return 32 + (long) groupStart.length * 4 + (long) slots.length * 4;
+    }
+}
