@@ -32,7 +32,8 @@ results=()
 for size in ${sizes//,/ }; do
   log="bench-$name-$size.log"
   echo "== $name docs=$size -> $log ($(uptime))" >&2
-  java -Xmx12g -jar "$jar" --docs "$size" "${data_args[@]}" "$@" > "$log"
+  # the Vector API kernel (ScoreKernels) needs the incubator module; without it the scalar loop runs
+  java -Xmx12g --add-modules jdk.incubator.vector -jar "$jar" --docs "$size" "${data_args[@]}" "$@" > "$log"
   results+=("$(grep '^RESULT ' "$log" | tail -1)")
 done
 printf '%s\n' "${results[@]}"

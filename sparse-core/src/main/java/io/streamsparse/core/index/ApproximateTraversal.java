@@ -9,8 +9,9 @@ import org.roaringbitmap.RoaringBitmap;
  * Seismic-style approximate traversal of a published {@link View}: for each of the {@code queryCut} heaviest query
  * terms, score the list's block summaries, visit blocks best summary first and stop at the first one whose
  * calibrated summary score is below {@code heapFactor ×} the current k-th score (once k hits exist); score each
- * unseen live document of a visited block exactly from the forward index; then score the list's tail (not yet
- * blocked) the same way.
+ * unseen live document of a visited block exactly from the forward index, unless its sketch score (its heaviest
+ * entries, {@link ForwardIndex}) rules it out ({@link #SKETCH_GATE}); then score the list's tail (not yet blocked)
+ * the same way.
  *
  * <p><b>Calibration.</b> A summary keeps a block's heaviest coordinates only ({@code summaryAlpha},
  * {@code summaryMaxTerms}), so its score underestimates the block's documents by however much query mass falls on
@@ -23,6 +24,16 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>Stateless: everything per query lives in the caller's {@link QueryScratch} (the dense query is already set).
  */
 final class ApproximateTraversal {
+
+    /**
+     * A candidate whose sketch score ({@link ScoreKernels#sketchScore}: its 64 heaviest entries) is below this
+     * fraction of the current k-th score is not scored in full. On the real doc corpus (250k passages, 64-term
+     * queries) a sketch holds ~0.56 of a document's score (0.61 for exact top-10 documents) while only ~1.4 % of the
+     * scored candidates ever reach the k-th score: at 0.4 the full dot product runs for ~1 candidate in 5 at a
+     * recall cost of ~0.001 (docs/BENCHMARKS.md, issue 10). Peaked vectors keep most of their mass in 64 entries, so
+     * the gate only drops candidates that are far off there.
+     */
+    static final float SKETCH_GATE = 0.4f;
 
     private ApproximateTraversal() {
     }
@@ -85,6 +96,12 @@ final class ApproximateTraversal {
                 for (int j = blockStart[b], end = blockStart[b + 1]; j < end; j++) {
                     int s = docs[j];
                     if (v.visible(s) && scratch.markSeen(s) && (allowed == null || allowed.contains(s))) {
+                        if (top.full()) {
+                            float sketchScore = ScoreKernels.sketchScore(q, v, s);
+                            if (sketchScore < SKETCH_GATE * top.threshold()) {
+                                continue;
+                            }
+                        }
                         float score = ScoreKernels.approximateScoreSlot(q, v, s);
                         top.offer(s, score);
                         blockBest = Math.max(blockBest, score);

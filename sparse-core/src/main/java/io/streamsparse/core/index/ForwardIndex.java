@@ -20,6 +20,12 @@ import java.util.stream.IntStream;
  *       code's top byte (the code itself for U8, at least 1): the clustering features of the document, computed once
  *       on append and kept in one cache line or two, so that routing a posting to a block reads no pool entries.
  *       Feature weight = {@code code8 · scale[s] · featureUnit}.</li>
+ *   <li>{@code sketch[s * SKETCH_TERMS ..]} holds the slot's {@link #SKETCH_TERMS} heaviest entries by code8 (ties:
+ *       lower term first), in ascending term order, packed as {@code term << 8 | code8}, padded with 0 (term 0,
+ *       code 0: adds nothing to a score): a cheap lower bound of the document's score, {@code Σ q[term] · code8 ·
+ *       scale[s] · featureUnit}, read from {@value #SKETCH_TERMS} × 4 contiguous bytes instead of the slot's whole
+ *       pool run (1,280 bytes for a 256-term document); the approximate traversal scores it first and skips the full
+ *       dot product of a candidate whose sketch score is far below the current k-th score.</li>
  * </ul>
  * Threading: only the writer calls the mutators. Arrays grow by copy; a reader keeps the references it got from a
  * published {@link View}, which stay valid (and complete for every slot below the view's limit) after growth.
@@ -30,6 +36,8 @@ final class ForwardIndex {
     final int codeBytes;
     /** clusteringTerms + 1: one spare so a list can skip its own term and still use clusteringTerms features. */
     final int topStride;
+    /** Entries per slot in {@link #sketch}. */
+    static final int SKETCH_TERMS = 64;
 
     int slots;
     int size;
@@ -41,9 +49,11 @@ final class ForwardIndex {
     int[] terms = new int[1024];
     byte[] codes;
     int[] topFeat;
+    int[] sketch;
     /** Weight of one code8 step, in units of the slot scale: 1 for U8, 256 for U16. */
     final float featureUnit;
     private final int[] topScratch;
+    private final int[] sketchHistogram = new int[256];
 
     ForwardIndex(Quantization quantization, int clusteringTerms) {
         this.quantization = quantization;
@@ -53,6 +63,7 @@ final class ForwardIndex {
         this.topScratch = new int[topStride];
         this.codes = new byte[1024 * codeBytes];
         this.topFeat = new int[16 * topStride];
+        this.sketch = new int[16 * SKETCH_TERMS];
     }
 
     ForwardIndex(Quantization quantization, int clusteringTerms, int slotCapacity, int poolCapacity) {
@@ -63,6 +74,7 @@ final class ForwardIndex {
         this.topScratch = new int[topStride];
         int sc = Math.max(16, slotCapacity);
         topFeat = new int[sc * topStride];
+        sketch = new int[sc * SKETCH_TERMS];
         int pc = Math.max(16, poolCapacity);
         start = new int[sc + 1];
         scale = new float[sc];
@@ -96,6 +108,7 @@ final class ForwardIndex {
         f.terms = new int[Math.max(16, pool)];
         f.codes = new byte[Math.max(16, pool) * cb];
         f.topFeat = new int[Math.max(16, n) * stride];
+        f.sketch = new int[Math.max(16, n) * SKETCH_TERMS];
         int chunks = Math.max(1, Math.min(64, n / 4096));
         IntStream.range(0, chunks).parallel().forEach(c -> {
             int from = (int) ((long) n * c / chunks);
@@ -105,8 +118,10 @@ final class ForwardIndex {
             System.arraycopy(terms, e0, f.terms, e0, e1 - e0);
             System.arraycopy(codes, e0 * cb, f.codes, e0 * cb, (e1 - e0) * cb);
             int[] scratch = new int[stride];
+            int[] histogram = new int[256];
             for (int slot = from; slot < to; slot++) {
                 f.fillTop(slot, scratch);
+                f.fillSketch(slot, histogram);
             }
         });
         return f;
@@ -133,6 +148,7 @@ final class ForwardIndex {
         size += n;
         start[slot + 1] = size;
         fillTop(slot);
+        fillSketch(slot, sketchHistogram);
         return slot;
     }
 
@@ -145,6 +161,7 @@ final class ForwardIndex {
         size += n;
         start[slot + 1] = size;
         fillTop(slot);
+        fillSketch(slot, sketchHistogram);
         return slot;
     }
 
@@ -183,6 +200,44 @@ final class ForwardIndex {
         }
     }
 
+    /** code8 of a pool entry, as in {@code topFeat}: the code for U8, its top byte (at least 1) for U16. */
+    private int code8(int entry) {
+        int c = code(entry);
+        return codeBytes == 1 || c == 0 ? c : Math.max(1, c >>> 8);
+    }
+
+    /**
+     * Fills the slot's sketch (see the class invariants) in two passes over its entries: a histogram of code8 finds
+     * the smallest code8 that still fits in {@link #SKETCH_TERMS}, then entries above it and the first ones (lowest
+     * terms) equal to it are packed in term order. {@code histogram} (256 long) is scratch.
+     */
+    private void fillSketch(int slot, int[] histogram) {
+        int from = start[slot];
+        int to = start[slot + 1];
+        int base = slot * SKETCH_TERMS;
+        Arrays.fill(histogram, 0);
+        for (int e = from; e < to; e++) {
+            histogram[code8(e)]++;
+        }
+        int cutoff = 256;
+        int above = 0; // entries with code8 >= cutoff
+        while (cutoff > 1 && above + histogram[cutoff - 1] <= SKETCH_TERMS) {
+            cutoff--;
+            above += histogram[cutoff];
+        }
+        // entries with code8 >= cutoff all fit; the next lower non-zero code8 fills what is left, lowest terms first
+        int boundary = cutoff - 1;
+        int room = SKETCH_TERMS - above;
+        int n = 0;
+        for (int e = from; e < to; e++) {
+            int c = code8(e);
+            if (c >= cutoff || (c == boundary && c > 0 && room-- > 0)) {
+                sketch[base + n++] = terms[e] << 8 | c;
+            }
+        }
+        Arrays.fill(sketch, base + n, base + SKETCH_TERMS, 0);
+    }
+
     private int reserve(DocMeta m, long hash, int n) {
         if (slots == meta.length) {
             if (slots > Integer.MAX_VALUE / topStride - 16) {
@@ -195,6 +250,7 @@ final class ForwardIndex {
             died = Arrays.copyOf(died, cap);
             keyHash = Arrays.copyOf(keyHash, cap);
             topFeat = Arrays.copyOf(topFeat, cap * topStride);
+            sketch = Arrays.copyOf(sketch, cap * SKETCH_TERMS);
         }
         if ((long) size + n > terms.length) {
             long need = (long) size + n;

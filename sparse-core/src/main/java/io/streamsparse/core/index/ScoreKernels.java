@@ -11,11 +11,11 @@ package io.streamsparse.core.index;
 final class ScoreKernels {
 
     /**
-     * Whether the approximate traversal uses {@link VectorKernels}: opt-in with the system property
-     * {@value #VECTOR_PROPERTY}{@code =true}, and only where the JVM resolved {@code jdk.incubator.vector}
-     * ({@code --add-modules jdk.incubator.vector}) and its preferred shape is wide enough. Off by default because a
-     * full approximate traversal then no longer returns the exact mode's scores bit for bit (the property tests
-     * check that it does); otherwise the scalar loop, with the same results up to rounding.
+     * Whether the approximate traversal uses {@link VectorKernels}: wherever the JVM resolved
+     * {@code jdk.incubator.vector} ({@code --add-modules jdk.incubator.vector}) and its preferred shape is wide enough,
+     * unless switched off with the system property {@value #VECTOR_PROPERTY}{@code =false}; otherwise the scalar loop.
+     * Lane sums round differently from the term-order sum, so the reader re-scores the k survivors of an approximate
+     * traversal with {@link #scoreSlot} ({@link TopK#rescoreExact}): returned scores are exact ones either way.
      */
     static final boolean VECTORIZED = vectorApiUsable();
     static final String VECTOR_PROPERTY = "streamsparse.vector";
@@ -24,7 +24,7 @@ final class ScoreKernels {
     }
 
     private static boolean vectorApiUsable() {
-        if (!"true".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY))
+        if ("false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY))
                 || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             return false;
         }
@@ -70,6 +70,21 @@ final class ScoreKernels {
             return scoreSlot(q, v, slot);
         }
         return VectorKernels.dotU8(q, v.terms, v.codes, v.start[slot], v.start[slot + 1]) * v.scale[slot];
+    }
+
+    /**
+     * The sketch score of slot {@code slot}: Σ over its {@link ForwardIndex#SKETCH_TERMS} heaviest entries of
+     * q[term] · weight (code8 precision), a lower bound of its score up to that precision, read from one contiguous
+     * run of packed ints.
+     */
+    static float sketchScore(float[] q, View v, int slot) {
+        int[] sketch = v.sketch;
+        float s = 0f;
+        for (int i = slot * ForwardIndex.SKETCH_TERMS, end = i + ForwardIndex.SKETCH_TERMS; i < end; i++) {
+            int packed = sketch[i];
+            s += q[packed >>> 8] * (packed & 0xff);
+        }
+        return s * v.scale[slot] * v.featureUnit;
     }
 
     /** Σ q[terms[i]] · code[i] over a summary run (one-byte codes); multiply by the block scale after. */

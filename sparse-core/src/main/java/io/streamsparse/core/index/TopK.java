@@ -42,20 +42,7 @@ final class TopK {
             return;
         }
         if (size < k) {
-            int i = size++;
-            // invariant: every entry below the hole at i is no worse than the hole's parent chain; sift the new
-            // entry up while it is worse than its parent (the root is the worst kept entry)
-            while (i > 0) {
-                int p = (i - 1) >>> 1;
-                if (!worse(score, slot, scores[p], slots[p])) {
-                    break;
-                }
-                slots[i] = slots[p];
-                scores[i] = scores[p];
-                i = p;
-            }
-            slots[i] = slot;
-            scores[i] = score;
+            siftUp(slot, score);
             return;
         }
         if (!worse(scores[0], slots[0], score, slot)) {
@@ -90,6 +77,39 @@ final class TopK {
             return sa < sb;
         }
         return meta[a].docId().compareTo(meta[b].docId()) > 0;
+    }
+
+    /**
+     * Replaces every held score by the exact {@link ScoreKernels#scoreSlot} of its slot and restores the heap order:
+     * after an approximate traversal scored with {@link VectorKernels}, whose lane sums differ from the exact sum by
+     * float rounding, so that results carry exact scores (k documents: negligible next to the traversal).
+     */
+    void rescoreExact(float[] q, View v) {
+        int n = size;
+        size = 0;
+        for (int i = 0; i < n; i++) {
+            int slot = slots[i];
+            // entries [0, i) form the rebuilt heap; entry i is read before siftUp may overwrite it
+            siftUp(slot, ScoreKernels.scoreSlot(q, v, slot));
+        }
+    }
+
+    /** Adds an entry at the end of a heap with room for it and restores the order. */
+    private void siftUp(int slot, float score) {
+        int i = size++;
+        // invariant: every entry below the hole at i is no worse than the hole's parent chain; sift the new
+        // entry up while it is worse than its parent (the root is the worst kept entry)
+        while (i > 0) {
+            int p = (i - 1) >>> 1;
+            if (!worse(score, slot, scores[p], slots[p])) {
+                break;
+            }
+            slots[i] = slots[p];
+            scores[i] = scores[p];
+            i = p;
+        }
+        slots[i] = slot;
+        scores[i] = score;
     }
 
     /** Empties the heap into best-first order: {@code outSlots[0]} is the best. Returns the count. */

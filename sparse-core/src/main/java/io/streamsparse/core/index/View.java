@@ -39,6 +39,8 @@ final class View {
     /** Clustering features per slot, see {@link ForwardIndex}. */
     final int[] topFeat;
     final int topStride;
+    /** Score sketches per slot, see {@link ForwardIndex}. */
+    final int[] sketch;
     final float featureUnit;
     final Generation generation;
 
@@ -66,6 +68,7 @@ final class View {
         this.codes = f.codes;
         this.topFeat = f.topFeat;
         this.topStride = f.topStride;
+        this.sketch = f.sketch;
         this.featureUnit = f.featureUnit;
         this.generation = generation;
     }
@@ -91,6 +94,6 @@ final class View {
 
     /** Approximate heap bytes of the forward index arrays this view refers to. */
     long forwardBytes() {
-        return (long) terms.length * 4 + codes.length + (long) meta.length * (4 + 4 + 8 + 8 + 8 + 4L * topStride);
+        return (long) terms.length * 4 + codes.length + (long) meta.length * (4 + 4 + 8 + 8 + 8 + 4L * topStride + 4L * ForwardIndex.SKETCH_TERMS);
     }
 }

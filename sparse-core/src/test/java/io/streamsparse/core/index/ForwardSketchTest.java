@@ -1,0 +1,99 @@
+package io.streamsparse.core.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamsparse.core.vector.SparseVector;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The forward index's per-document score sketch: the heaviest entries (ties: lower terms), ascending terms, padded
+ * with zeros, the same whether a document was appended or decoded from a snapshot image, and its score a lower bound
+ * of the document's score.
+ */
+class ForwardSketchTest {
+    private static final int VOCABULARY = 30522;
+
+    @Test
+    void sketchHoldsTheHeaviestEntriesInTermOrderForBothQuantizations() {
+        for (Quantization quantization : Quantization.values()) {
+            Random rnd = new Random(11);
+            ForwardIndex f = new ForwardIndex(quantization, 12);
+            for (int d = 0; d < 300; d++) {
+                // lengths below, at and above the sketch size; few distinct weights, so ties at the cut are common
+                int nnz = 1 + rnd.nextInt(3 * ForwardIndex.SKETCH_TERMS);
+                TreeMap<Integer, Float> doc = new TreeMap<>();
+                while (doc.size() < nnz) {
+                    doc.put(rnd.nextInt(VOCABULARY), 1 + rnd.nextInt(d % 2 == 0 ? 4 : 200) / 4f);
+                }
+                int slot = f.append(new DocMeta("d" + d, "", "", Map.of()), d, vector(doc));
+                assertSketch(f, slot);
+            }
+            ForwardIndex decoded = ForwardIndex.ofSlots(quantization, 12, f.slots, f.start, f.terms, f.codes, f.scale,
+                    f.meta, f.keyHash);
+            assertEquals(Arrays.toString(Arrays.copyOf(f.sketch, f.slots * ForwardIndex.SKETCH_TERMS)),
+                    Arrays.toString(Arrays.copyOf(decoded.sketch, f.slots * ForwardIndex.SKETCH_TERMS)),
+                    "decoded from an image: same sketches");
+        }
+    }
+
+    @Test
+    void sketchScoreIsALowerBoundOfTheScore() {
+        Random rnd = new Random(5);
+        ForwardIndex f = new ForwardIndex(Quantization.U8, 12);
+        float[] q = new float[VOCABULARY];
+        for (int i = 0; i < 2000; i++) {
+            q[rnd.nextInt(VOCABULARY / 10)] = rnd.nextFloat();
+        }
+        for (int d = 0; d < 200; d++) {
+            TreeMap<Integer, Float> doc = new TreeMap<>();
+            while (doc.size() < 256) {
+                doc.put(rnd.nextInt(VOCABULARY / 10), rnd.nextFloat());
+            }
+            f.append(new DocMeta("d" + d, "", "", Map.of()), d, vector(doc));
+        }
+        View v = new View(0, f.slots, f, null);
+        for (int s = 0; s < f.slots; s++) {
+            float sketch = ScoreKernels.sketchScore(q, v, s);
+            float score = ScoreKernels.scoreSlot(q, v, s);
+            assertTrue(sketch > 0f && sketch <= score * (1 + 1e-5f), "slot " + s + ": " + sketch + " vs " + score);
+        }
+    }
+
+    private static SparseVector vector(TreeMap<Integer, Float> doc) {
+        int[] terms = doc.keySet().stream().mapToInt(Integer::intValue).toArray();
+        float[] weights = new float[terms.length];
+        int i = 0;
+        for (float w : doc.values()) {
+            weights[i++] = w;
+        }
+        return SparseVector.ofSorted(terms, weights);
+    }
+
+    /** Brute force: entries by code8 descending, then term ascending; the first SKETCH_TERMS, in term order. */
+    private static void assertSketch(ForwardIndex f, int slot) {
+        List<int[]> entries = new ArrayList<>();
+        for (int e = f.start[slot]; e < f.start[slot + 1]; e++) {
+            int c = f.code(e);
+            int c8 = f.codeBytes == 1 || c == 0 ? c : Math.max(1, c >>> 8);
+            if (c8 > 0) {
+                entries.add(new int[] {f.terms[e], c8});
+            }
+        }
+        entries.sort(Comparator.<int[]>comparingInt(x -> -x[1]).thenComparingInt(x -> x[0]));
+        List<int[]> kept = new ArrayList<>(entries.subList(0, Math.min(ForwardIndex.SKETCH_TERMS, entries.size())));
+        kept.sort(Comparator.comparingInt(x -> x[0]));
+        int base = slot * ForwardIndex.SKETCH_TERMS;
+        for (int i = 0; i < ForwardIndex.SKETCH_TERMS; i++) {
+            int expected = i < kept.size() ? kept.get(i)[0] << 8 | kept.get(i)[1] : 0;
+            assertEquals(expected, f.sketch[base + i], "slot " + slot + " entry " + i);
+        }
+    }
+}
