@@ -15,6 +15,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
@@ -31,6 +32,11 @@ import java.util.concurrent.Executors;
  * <p>Run: {@code java -Xmx12g -cp benchmarks/target/benchmarks.jar io.streamsparse.bench.SnapshotBenchmark
  * --docs 1000000 [--dir /tmp]}. Ends with {@code RESULT snapshot docs=.. bytes=.. image_ms=.. write_ms=..
  * restore_ms=.. restore_runs=..}.
+ *
+ * <p>For iterating on the restore path without the minutes of bulk loading: {@code --keep FILE} keeps the written
+ * snapshot, and {@code --from FILE} starts from a kept snapshot (any format version) instead of building, then
+ * snapshots and restores it as above in the current version (its image and write times are then those of a restored
+ * index, not of a built one: quote the full run's).
  */
 public final class SnapshotBenchmark {
 
@@ -41,25 +47,21 @@ public final class SnapshotBenchmark {
         int docs = 1_000_000;
         Path dir = Path.of(System.getProperty("java.io.tmpdir"));
         int runs = 3;
+        Path keep = null;
+        Path from = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--docs" -> docs = Integer.parseInt(args[++i]);
                 case "--dir" -> dir = Path.of(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--keep" -> keep = Path.of(args[++i]);
+                case "--from" -> from = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (usage: --docs N --dir DIR --runs N)");
+                        + " (usage: --docs N --dir DIR --runs N --keep FILE --from FILE)");
             }
         }
-        SyntheticCorpus corpus = new SyntheticCorpus(42);
-        long t0 = System.nanoTime();
-        // bulk load the way the index service does: deferred re-blocking, then one compact()
-        ShardIndex index = new ShardIndex(IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.DEFERRED));
-        for (int i = 0; i < docs; i++) {
-            index.upsert(i, corpus.docId(i), corpus.document(i));
-        }
-        index.compact();
-        System.out.printf("built %,d docs in %.1f s (%,d postings)%n", docs, (System.nanoTime() - t0) / 1e9,
-                index.stats().forwardPostings());
+        ShardIndex index = from == null ? build(docs) : restore(from);
+        docs = index.liveDocuments();
 
         long t1 = System.nanoTime();
         ShardImage image = index.image();
@@ -96,7 +98,34 @@ public final class SnapshotBenchmark {
             System.out.printf("RESULT snapshot docs=%d bytes=%d image_ms=%d write_ms=%d restore_ms=%d restore_runs=%d%n",
                     docs, bytes, imageMs, writeMs, restoreMs[runs / 2], runs);
         } finally {
-            Files.deleteIfExists(file);
+            if (keep != null) {
+                Files.move(file, keep, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /** Bulk load the way the index service does: deferred re-blocking, then one compact(). */
+    private static ShardIndex build(int docs) {
+        SyntheticCorpus corpus = new SyntheticCorpus(42);
+        long t0 = System.nanoTime();
+        ShardIndex index = new ShardIndex(IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.DEFERRED));
+        for (int i = 0; i < docs; i++) {
+            index.upsert(i, corpus.docId(i), corpus.document(i));
+        }
+        index.compact();
+        System.out.printf("built %,d docs in %.1f s (%,d postings)%n", docs, (System.nanoTime() - t0) / 1e9,
+                index.stats().forwardPostings());
+        return index;
+    }
+
+    private static ShardIndex restore(Path file) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            ShardIndex index = SnapshotReader.read(in);
+            System.out.printf("restored %,d docs from %s (%,d postings)%n", index.liveDocuments(), file,
+                    index.stats().forwardPostings());
+            return index;
         }
     }
 

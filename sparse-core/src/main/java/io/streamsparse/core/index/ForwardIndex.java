@@ -88,9 +88,11 @@ final class ForwardIndex {
     /**
      * A forward index holding {@code n} documents whose pools are given in slot order (a decoded snapshot image):
      * {@code start[0..n]}, entries {@code [0, start[n])} of {@code terms} and {@code codes}, {@code scale[0..n)};
-     * {@code meta} and {@code keyHash} are taken as they are, the pools copied. The copies and the clustering
-     * features are made in parallel over slot ranges (each a pure function of its slot, so the thread count changes
-     * nothing): on restore this was the largest single-threaded step after decoding.
+     * {@code meta} and {@code keyHash} are taken as they are. The pools, {@code start} and {@code scale} are taken
+     * as they are too when they hold exactly these documents (a restore's arrays: the forward index only writes past
+     * its last entry and slot, and an exactly sized array is grown, i.e. copied, before that, so the caller's arrays
+     * never change), else copied. Copies and clustering features are made in parallel over slot ranges (each a pure
+     * function of its slot, so the thread count changes nothing).
      */
     static ForwardIndex ofSlots(Quantization quantization, int clusteringTerms, int n, int[] start, int[] terms,
                                 byte[] codes, float[] scale, DocMeta[] meta, long[] keyHash) {
@@ -100,13 +102,15 @@ final class ForwardIndex {
         int stride = f.topStride;
         f.slots = n;
         f.size = pool;
-        f.start = Arrays.copyOf(start, Math.max(17, n + 1));
-        f.scale = Arrays.copyOf(scale, Math.max(16, n));
+        boolean exact = n >= 16 && start.length == n + 1 && scale.length == n && terms.length == pool
+                && codes.length == pool * cb && meta.length == n;
+        f.start = exact ? start : Arrays.copyOf(start, Math.max(17, n + 1));
+        f.scale = exact ? scale : Arrays.copyOf(scale, Math.max(16, n));
         f.died = new long[Math.max(16, n)];
         f.keyHash = keyHash.length >= Math.max(16, n) ? keyHash : Arrays.copyOf(keyHash, Math.max(16, n));
         f.meta = meta.length >= Math.max(16, n) ? meta : Arrays.copyOf(meta, Math.max(16, n));
-        f.terms = new int[Math.max(16, pool)];
-        f.codes = new byte[Math.max(16, pool) * cb];
+        f.terms = exact ? terms : new int[Math.max(16, pool)];
+        f.codes = exact ? codes : new byte[Math.max(16, pool) * cb];
         f.topFeat = new int[Math.max(16, n) * stride];
         f.sketch = new int[Math.max(16, n) * SKETCH_TERMS];
         int chunks = Math.max(1, Math.min(64, n / 4096));
@@ -115,8 +119,10 @@ final class ForwardIndex {
             int to = (int) ((long) n * (c + 1) / chunks);
             int e0 = f.start[from];
             int e1 = f.start[to];
-            System.arraycopy(terms, e0, f.terms, e0, e1 - e0);
-            System.arraycopy(codes, e0 * cb, f.codes, e0 * cb, (e1 - e0) * cb);
+            if (!exact) {
+                System.arraycopy(terms, e0, f.terms, e0, e1 - e0);
+                System.arraycopy(codes, e0 * cb, f.codes, e0 * cb, (e1 - e0) * cb);
+            }
             int[] scratch = new int[stride];
             int[] histogram = new int[256];
             for (int slot = from; slot < to; slot++) {

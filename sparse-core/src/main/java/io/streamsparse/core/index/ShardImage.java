@@ -1,7 +1,10 @@
 package io.streamsparse.core.index;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * The complete state of a shard as flat arrays: what a snapshot stores and restores. Produced by
@@ -11,8 +14,8 @@ import java.util.Map;
  * {@code d} owns entries {@code [start[d], start[d+1])} of {@code terms}/{@code codes}; term ids ascend within a
  * document and are {@code < config.vocabularySize()}; codes are {@code config.quantization().bytes()} bytes each,
  * little-endian; weight = code × {@code scale[d]}. The arrays are owned by the image and must not be modified.
- * The constructor checks every invariant and throws {@link IllegalArgumentException} naming the first violation,
- * so an image read from untrusted bytes is safe to index.
+ * The constructor checks every invariant (in parallel over document ranges and lists) and throws
+ * {@link IllegalArgumentException} naming a violation, so an image read from untrusted bytes is safe to index.
  *
  * <p>{@code lists} holds the physical inverted lists (ascending terms, one per term that has one), or is null when
  * the image carries documents only (snapshot format 1): then the lists are rebuilt from the documents on load.
@@ -54,13 +57,41 @@ public final class ShardImage {
                     + " entries of " + config.quantization());
         }
         int vocab = config.vocabularySize();
-        java.util.HashSet<String> seen = new java.util.HashSet<>(n * 2);
-        for (int d = 0; d < n; d++) {
+        // checked in parallel over document ranges and lists (restoring a large shard waits for this)
+        int ranges = Math.max(1, Math.min(64, n / 4096));
+        IntStream.range(0, ranges).parallel().forEach(r -> checkDocuments(docIds, titles, snippets, fields, start,
+                terms, scale, vocab, (int) ((long) n * r / ranges), (int) ((long) n * (r + 1) / ranges)));
+        checkUniqueIds(docIds);
+        if (lists != null) {
+            List<ListImage> all = lists;
+            IntStream.range(0, all.size()).parallel().forEach(i -> {
+                all.get(i).validate(n, vocab);
+                if (i > 0 && all.get(i).term() <= all.get(i - 1).term()) {
+                    throw new IllegalArgumentException("lists not in ascending term order at term "
+                            + all.get(i).term());
+                }
+            });
+            lists = List.copyOf(lists);
+        }
+        this.lists = lists;
+        this.config = config;
+        this.appliedOffset = appliedOffset;
+        this.docIds = docIds;
+        this.titles = titles;
+        this.snippets = snippets;
+        this.fields = fields;
+        this.start = start;
+        this.terms = terms;
+        this.codes = codes;
+        this.scale = scale;
+    }
+
+    private static void checkDocuments(String[] docIds, String[] titles, String[] snippets,
+                                       Map<String, String>[] fields, int[] start, int[] terms, float[] scale,
+                                       int vocab, int from, int to) {
+        for (int d = from; d < to; d++) {
             if (docIds[d] == null || titles[d] == null || snippets[d] == null || fields[d] == null) {
                 throw new IllegalArgumentException("null id, title, snippet or fields at document " + d);
-            }
-            if (!seen.add(docIds[d])) {
-                throw new IllegalArgumentException("duplicate document id " + docIds[d]);
             }
             if (start[d + 1] < start[d]) {
                 throw new IllegalArgumentException("start decreases at document " + d);
@@ -78,28 +109,27 @@ public final class ShardImage {
                 }
             }
         }
-        if (lists != null) {
-            int prev = -1;
-            for (ListImage l : lists) {
-                l.validate(n, vocab);
-                if (l.term() <= prev) {
-                    throw new IllegalArgumentException("lists not in ascending term order at term " + l.term());
+    }
+
+    /**
+     * Throws on a repeated document id. Sorts 64-bit hashes of the ids (made in parallel) instead of filling a set of
+     * strings: a set is one node per document on one thread; equal neighbours send it to the exact check.
+     */
+    private static void checkUniqueIds(String[] docIds) {
+        long[] hashes = new long[docIds.length];
+        IntStream.range(0, docIds.length).parallel().forEach(d -> hashes[d] = ContentHash.docKey(0L, docIds[d]));
+        Arrays.parallelSort(hashes);
+        for (int i = 1; i < hashes.length; i++) {
+            if (hashes[i] == hashes[i - 1]) {
+                HashSet<String> seen = new HashSet<>(docIds.length * 2);
+                for (String id : docIds) {
+                    if (!seen.add(id)) {
+                        throw new IllegalArgumentException("duplicate document id " + id);
+                    }
                 }
-                prev = l.term();
+                return; // a hash collision of distinct ids
             }
-            lists = List.copyOf(lists);
         }
-        this.lists = lists;
-        this.config = config;
-        this.appliedOffset = appliedOffset;
-        this.docIds = docIds;
-        this.titles = titles;
-        this.snippets = snippets;
-        this.fields = fields;
-        this.start = start;
-        this.terms = terms;
-        this.codes = codes;
-        this.scale = scale;
     }
 
     public IndexConfig config() {

@@ -159,9 +159,7 @@ final class ShardImages {
             BlockSummaries sums = new BlockSummaries(l.sumStart(), l.sumTerms(), l.sumCodes(), l.sumScale());
             PostingList list = new PostingList(l.term(), l.docs(), l.blockStart(), l.centroid(), sums, l.minWeight(),
                     l.clusteredSize(), l.churn(), config);
-            for (int s : l.tail()) {
-                list.append(s);
-            }
+            list.appendAll(l.tail(), 0, l.tail().length);
             g.lists.set(l.term(), list);
         }
         return g;

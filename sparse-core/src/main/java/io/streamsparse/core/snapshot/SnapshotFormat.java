@@ -4,7 +4,37 @@ package io.streamsparse.core.snapshot;
  * The bytes of a shard snapshot. Written by {@link SnapshotWriter}, read by {@link SnapshotReader}; nothing else
  * reads or writes them.
  *
- * <h2>Version 3 (current)</h2>
+ * <h2>Version 4 (current)</h2>
+ * Version 3's content with each chunk's content in columns, the lists before the documents, and each document chunk's
+ * posting count in its header. A reader decodes every chunk straight into the shard's final arrays on a pool of
+ * decoder threads (a chunk's first document and first posting are the sums of the counts before it), with tight loops
+ * over one kind of value at a time and one shared map per distinct set of keyword fields:
+ * <pre>
+ * snapshot  := magic="SSNP" version:u8=4 config appliedOffset:i64 docCount:varint
+ *              listCount:varint listChunkCount:varint listChunk{listChunkCount}
+ *              docChunkCount:varint docChunk{docChunkCount} crc:u32
+ * listChunk := lists:varint byteLength:varint list{lists}       (byteLength bytes)
+ * list      := termDelta:varint (from the previous list of the chunk, the first from -1) minWeight:f32
+ *              clusteredSize:varint churn:varint blockCount:varint tailCount:varint
+ *              blockSize:varint{blockCount} centroid:varint{blockCount} sumSize:varint{blockCount}
+ *              sumScale:f32{blockCount}
+ *              docDelta:varint{Σ blockSize}      (each block's documents ascending, the block's first from -1)
+ *              sumTermDelta:varint{Σ sumSize}    (each block's summary terms ascending, the block's first from -1)
+ *              sumCode:u8{Σ sumSize} tailDelta:varint{tailCount} (tail documents ascending, the first from -1)
+ * docChunk  := docs:varint postings:varint byteLength:varint      (byteLength bytes:)
+ *              fieldSetCount:varint fieldSet{fieldSetCount}
+ *              (docId:string title:string snippet:string fieldSetIndex:varint){docs}
+ *              nnz:varint{docs} scale:f32{docs}
+ *              termDelta:varint{postings}          (each document's terms ascending, its first from -1)
+ *              code{postings}
+ * fieldSet  := fieldCount:varint (key:string value:string){fieldCount}   (keys ascending; the chunk's distinct
+ *                                                                         field sets in order of first use)
+ * </pre>
+ * A reader reads every document chunk's bytes before it trusts their counts (it sizes the document arrays from the
+ * counts only once the bytes that back them are in memory), rejects a chunk whose postings could not fit in its
+ * bytes, and checks every count, length and value range as in version 3; the CRC covers every byte before it.
+ *
+ * <h2>Version 3</h2>
  * Version 2's content cut into length-prefixed chunks, so a reader can hand the chunks to several threads while it
  * is still reading the file (restoring a large shard is decoding-bound):
  * <pre>
@@ -63,10 +93,11 @@ public final class SnapshotFormat {
     public static final byte VERSION_1 = 1;
     public static final byte VERSION_2 = 2;
     public static final byte VERSION_3 = 3;
-    public static final byte CURRENT_VERSION = VERSION_3;
-    /** Target size of a version 3 chunk. */
+    public static final byte VERSION_4 = 4;
+    public static final byte CURRENT_VERSION = VERSION_4;
+    /** Target size of a version 3 or 4 chunk. */
     public static final int CHUNK_BYTES = 1 << 22;
-    /** Largest version 3 chunk a reader accepts. */
+    /** Largest version 3 or 4 chunk a reader accepts. */
     public static final int MAX_CHUNK_BYTES = 1 << 27;
     /** Upper bound on a string's UTF-8 length a reader accepts. */
     public static final int MAX_STRING_BYTES = 1 << 24;

@@ -23,8 +23,8 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * Reads a {@link SnapshotFormat} snapshot (any supported version) back into a shard. Everything is validated; bad
- * bytes throw {@link IllegalArgumentException} naming the problem. Version 3 chunks are decoded on one thread per
- * core while the file is still being read. Reads ahead in buffers, so hand it a stream that
+ * bytes throw {@link IllegalArgumentException} naming the problem. Version 3 and 4 chunks are decoded on one thread
+ * per core while the file is still being read (version 4 straight into the shard's arrays). Reads ahead in buffers, so hand it a stream that
  * holds the snapshot alone; does not close the stream.
  */
 public final class SnapshotReader {
@@ -44,12 +44,15 @@ public final class SnapshotReader {
             throw new IllegalArgumentException("not a shard snapshot: magic " + Arrays.toString(magic));
         }
         int version = r.u8();
-        if (version < SnapshotFormat.VERSION_1 || version > SnapshotFormat.VERSION_3) {
+        if (version < SnapshotFormat.VERSION_1 || version > SnapshotFormat.VERSION_4) {
             throw new IllegalArgumentException("unsupported snapshot version " + version);
         }
         IndexConfig config = readConfig(r);
         long appliedOffset = r.i64();
         int n = r.varint();
+        if (version == SnapshotFormat.VERSION_4) {
+            return readColumnar(r, config, appliedOffset, n);
+        }
         Documents docs;
         List<ListImage> lists;
         if (version == SnapshotFormat.VERSION_3) {
@@ -57,7 +60,16 @@ public final class SnapshotReader {
                     daemon("snapshot-decoder"));
             try {
                 Future<Documents> docsDone = readDocChunks(r, n, config, pool);
-                List<Future<List<ListImage>>> listsDone = readListChunks(r, n, config.vocabularySize(), pool);
+                int vocab = config.vocabularySize();
+                int listTotal = r.varint();
+                List<Future<List<ListImage>>> listsDone = readListChunks(r, listTotal, vocab, pool, (bytes, count) -> {
+                    LittleEndianIn cr = new LittleEndianIn(new ByteArrayInputStream(bytes));
+                    List<ListImage> decoded = readLists(cr, count, n, vocab);
+                    if (!cr.atEnd()) {
+                        throw new IllegalArgumentException("list chunk longer than its " + count + " lists");
+                    }
+                    return decoded;
+                });
                 checkCrc(r);
                 docs = join(docsDone);
                 lists = new ArrayList<>();
@@ -73,6 +85,155 @@ public final class SnapshotReader {
             checkCrc(r);
         }
         return docs.image(config, appliedOffset, lists);
+    }
+
+    /**
+     * Version 4: hands each list chunk to the pool as soon as its bytes are read; reads every document chunk's bytes
+     * and the CRC, sizes the document arrays from the chunks' counts (now backed by bytes in memory), then decodes the
+     * document chunks on the pool straight into those arrays, each at its first document and first posting.
+     */
+    private static ShardImage readColumnar(LittleEndianIn r, IndexConfig config, long appliedOffset, int n)
+            throws IOException {
+        int vocab = config.vocabularySize();
+        int codeBytes = config.quantization().bytes();
+        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
+                daemon("snapshot-decoder"));
+        try {
+            int listTotal = r.varint();
+            List<Future<List<ListImage>>> listParts = readListChunks(r, listTotal, vocab, pool,
+                    (bytes, count) -> Arrays.asList(listColumns(new ChunkIn(bytes, "list"), count, n, vocab)));
+            int docChunks = r.varint();
+            if (docChunks > n) {
+                throw new IllegalArgumentException(docChunks + " document chunks for " + n + " documents");
+            }
+            byte[][] docBytes = new byte[docChunks][];
+            int[] docs = new int[docChunks];
+            int[] postings = new int[docChunks];
+            long docsSeen = 0;
+            long postingsSeen = 0;
+            for (int c = 0; c < docChunks; c++) {
+                docs[c] = r.varint();
+                postings[c] = r.varint();
+                docBytes[c] = chunk(r, docs[c], "document");
+                if ((long) postings[c] * (1 + codeBytes) > docBytes[c].length) {
+                    throw new IllegalArgumentException("document chunk of " + postings[c] + " postings in "
+                            + docBytes[c].length + " bytes");
+                }
+                docsSeen += docs[c];
+                postingsSeen += postings[c];
+                if (docsSeen > n) {
+                    throw new IllegalArgumentException("document chunks hold more than the " + n + " documents declared");
+                }
+            }
+            if (docsSeen != n) {
+                throw new IllegalArgumentException("document chunks hold " + docsSeen + " documents, declared " + n);
+            }
+            checkCrc(r);
+            Documents out = new Documents(n, (int) postingsSeen, codeBytes); // int: bounded by the bytes read
+            out.count = n;
+            out.postings = (int) postingsSeen;
+            List<Future<?>> docParts = new ArrayList<>(docChunks);
+            int firstDoc = 0;
+            int firstPosting = 0;
+            for (int c = 0; c < docChunks; c++) {
+                ChunkIn in = new ChunkIn(docBytes[c], "document");
+                docBytes[c] = null; // garbage once decoded
+                int d0 = firstDoc;
+                int p0 = firstPosting;
+                int count = docs[c];
+                int chunkPostings = postings[c];
+                docParts.add(pool.submit(() -> out.readColumns(in, d0, count, p0, chunkPostings, config)));
+                firstDoc += count;
+                firstPosting += chunkPostings;
+            }
+            for (Future<?> part : docParts) {
+                join(part);
+            }
+            List<ListImage> lists = new ArrayList<>(listTotal);
+            for (Future<List<ListImage>> part : listParts) {
+                lists.addAll(join(part));
+            }
+            return out.image(config, appliedOffset, lists);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** {@code count} lists of a version 4 chunk. Arrays are sized from counts that the chunk's bytes can back. */
+    private static ListImage[] listColumns(ChunkIn c, int count, int docCount, int vocab) {
+        ListImage[] out = new ListImage[count];
+        long term = -1;
+        for (int li = 0; li < count; li++) {
+            int delta = c.varint();
+            if (delta <= 0) {
+                throw new IllegalArgumentException("list term delta must be > 0, was " + delta);
+            }
+            term += delta;
+            if (term >= vocab) {
+                throw new IllegalArgumentException("list term " + term + " outside the vocabulary of " + vocab);
+            }
+            float minWeight = c.f32();
+            int clusteredSize = c.varint();
+            int churn = c.varint();
+            int blocks = c.varint();
+            int tailCount = c.varint();
+            c.need(8L * blocks + tailCount); // per block at least: size, centroid, sumSize, one document, scale
+            int[] blockStart = new int[blocks + 1];
+            for (int b = 0; b < blocks; b++) {
+                int size = c.varint();
+                if (size == 0) {
+                    throw new IllegalArgumentException("empty block " + b + " in the list of term " + term);
+                }
+                blockStart[b + 1] = blockStart[b] + size;
+                c.need(blockStart[b + 1]); // one byte per document at least; also keeps the sum from overflowing
+            }
+            int[] centroid = new int[blocks];
+            for (int b = 0; b < blocks; b++) {
+                centroid[b] = c.varint();
+            }
+            int[] sumStart = new int[blocks + 1];
+            for (int b = 0; b < blocks; b++) {
+                sumStart[b + 1] = sumStart[b] + c.varint();
+                c.need(sumStart[b + 1] * 2L);
+            }
+            float[] sumScale = new float[blocks];
+            for (int b = 0; b < blocks; b++) {
+                sumScale[b] = c.f32();
+            }
+            int[] docs = new int[blockStart[blocks]];
+            for (int b = 0; b < blocks; b++) {
+                ascending(c, docs, blockStart[b], blockStart[b + 1], docCount, "block document");
+            }
+            int[] sumTerms = new int[sumStart[blocks]];
+            for (int b = 0; b < blocks; b++) {
+                ascending(c, sumTerms, sumStart[b], sumStart[b + 1], vocab, "summary term");
+            }
+            byte[] sumCodes = new byte[sumTerms.length];
+            c.bytes(sumCodes, 0, sumCodes.length);
+            int[] tail = new int[tailCount];
+            ascending(c, tail, 0, tailCount, docCount, "tail document");
+            out[li] = new ListImage((int) term, minWeight, clusteredSize, churn, docs, blockStart, centroid, sumStart,
+                    sumTerms, sumCodes, sumScale, tail);
+        }
+        c.expectEnd();
+        return out;
+    }
+
+    /** Reads strictly ascending values below {@code limit} into {@code out[from .. to)} (deltas, the first from -1). */
+    private static void ascending(ChunkIn c, int[] out, int from, int to, int limit, String what) {
+        long prev = -1;
+        for (int i = from; i < to; i++) {
+            int delta = c.varint();
+            // invariant: prev < limit <= Integer.MAX_VALUE, so prev + delta cannot overflow a long
+            if (delta <= 0) {
+                throw new IllegalArgumentException(what + " delta must be > 0, was " + delta);
+            }
+            prev += delta;
+            if (prev >= limit) {
+                throw new IllegalArgumentException(what + " " + prev + " not below " + limit);
+            }
+            out[i] = (int) prev;
+        }
     }
 
     private static void checkCrc(LittleEndianIn r) throws IOException {
@@ -124,10 +285,17 @@ public final class SnapshotReader {
         });
     }
 
-    /** Version 3 lists: as {@link #readDocChunks}, one future per chunk. */
-    private static List<Future<List<ListImage>>> readListChunks(LittleEndianIn r, int docCount, int vocab,
-                                                                ExecutorService pool) throws IOException {
-        int total = r.varint();
+    /** Decodes the bytes of one chunk of {@code count} items. */
+    private interface ChunkDecoder<T> {
+        T decode(byte[] bytes, int count) throws IOException;
+    }
+
+    /**
+     * Version 3 and 4 lists: reads each chunk's bytes on this thread and hands them to {@code decoder} on the pool;
+     * one future per chunk, in order.
+     */
+    private static List<Future<List<ListImage>>> readListChunks(LittleEndianIn r, int total, int vocab,
+            ExecutorService pool, ChunkDecoder<List<ListImage>> decoder) throws IOException {
         int chunks = r.varint();
         if (total > vocab || chunks > total) {
             throw new IllegalArgumentException(total + " lists in " + chunks + " chunks for a vocabulary of " + vocab);
@@ -141,14 +309,7 @@ public final class SnapshotReader {
             if (seen > total) {
                 throw new IllegalArgumentException("list chunks hold more than the " + total + " lists declared");
             }
-            parts.add(pool.submit(() -> {
-                LittleEndianIn cr = new LittleEndianIn(new ByteArrayInputStream(bytes));
-                List<ListImage> lists = readLists(cr, count, docCount, vocab);
-                if (!cr.atEnd()) {
-                    throw new IllegalArgumentException("list chunk longer than its " + count + " lists");
-                }
-                return lists;
-            }));
+            parts.add(pool.submit(() -> decoder.decode(bytes, count)));
         }
         if (seen != total) {
             throw new IllegalArgumentException("list chunks hold " + seen + " lists, declared " + total);
@@ -278,6 +439,76 @@ public final class SnapshotReader {
             out.count = n;
             out.postings = at;
             return out;
+        }
+
+        /**
+         * Decodes one version 4 document chunk into documents {@code [d0, d0 + docs)} and postings
+         * {@code [p0, p0 + postings)} of these arrays (other threads fill other ranges).
+         */
+        void readColumns(ChunkIn c, int d0, int docs, int p0, int postings, IndexConfig config) {
+            int vocab = config.vocabularySize();
+            int setCount = c.varint();
+            if (setCount > docs) {
+                throw new IllegalArgumentException(setCount + " field sets for " + docs + " documents");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, String>[] sets = new Map[setCount];
+            for (int i = 0; i < setCount; i++) {
+                int fc = c.varint();
+                c.need(2L * fc);
+                if (fc == 0) {
+                    sets[i] = Collections.emptyMap();
+                    continue;
+                }
+                TreeMap<String, String> f = new TreeMap<>();
+                for (int k = 0; k < fc; k++) {
+                    String key = c.string();
+                    if (f.put(key, c.string()) != null) {
+                        throw new IllegalArgumentException("duplicate field " + key + " in a field set");
+                    }
+                }
+                sets[i] = Collections.unmodifiableMap(f);
+            }
+            for (int d = d0; d < d0 + docs; d++) {
+                ids[d] = c.string();
+                titles[d] = c.string();
+                snippets[d] = c.string();
+                int set = c.varint();
+                if (set >= setCount) {
+                    throw new IllegalArgumentException("field set " + set + " of document " + ids[d] + " not among "
+                            + setCount);
+                }
+                fields[d] = sets[set];
+            }
+            long at = p0;
+            for (int d = d0; d < d0 + docs; d++) {
+                int nnz = c.varint();
+                if (nnz > vocab) {
+                    throw new IllegalArgumentException("document " + ids[d] + " has " + nnz
+                            + " terms, more than the vocabulary of " + vocab);
+                }
+                at += nnz;
+                if (at > (long) p0 + postings) {
+                    throw new IllegalArgumentException("document chunk holds more than its " + postings + " postings");
+                }
+                start[d + 1] = (int) at;
+            }
+            if (at != (long) p0 + postings) {
+                throw new IllegalArgumentException("document chunk holds " + (at - p0) + " postings, declared "
+                        + postings);
+            }
+            for (int d = d0; d < d0 + docs; d++) {
+                scale[d] = c.f32();
+            }
+            int from = p0;
+            for (int d = d0; d < d0 + docs; d++) {
+                int to = start[d + 1];
+                ascending(c, terms, from, to, vocab, "term id");
+                from = to;
+            }
+            int codeBytes = config.quantization().bytes();
+            c.bytes(codes, p0 * codeBytes, postings * codeBytes);
+            c.expectEnd();
         }
 
         /** The chunks' documents in order, in one set of arrays. */

@@ -74,34 +74,42 @@ class SnapshotTest {
         assertTrue(v1.size() < write(index).length, "v1 carries no lists");
     }
 
-    /** Version 2 (one sequential section) stays readable and restores the same shard as version 3. */
+    /**
+     * Versions 2 (one sequential section) and 3 (row-wise chunks) stay readable and restore the same shard as the
+     * current version: same content digest, and the same current-version bytes when written again.
+     */
     @Test
-    void readsVersionTwo() throws IOException {
-        ShardIndex index = sample(Quantization.U16);
-        ByteArrayOutputStream v2 = new ByteArrayOutputStream();
-        SnapshotWriter.write(index.image(), v2, SnapshotFormat.VERSION_2);
-        assertEquals(2, v2.toByteArray()[4]);
-        ShardIndex back = read(v2.toByteArray());
-        assertArrayEquals(index.contentDigest(), back.contentDigest());
-        assertArrayEquals(write(index), write(back), "v2 restore == v3 restore, byte for byte");
+    void readsVersionsTwoAndThree() throws IOException {
+        for (int version : new int[] {SnapshotFormat.VERSION_2, SnapshotFormat.VERSION_3}) {
+            for (Quantization q : Quantization.values()) {
+                ShardIndex index = sample(q);
+                ByteArrayOutputStream old = new ByteArrayOutputStream();
+                SnapshotWriter.write(index.image(), old, version);
+                assertEquals(version, old.toByteArray()[4]);
+                ShardIndex back = read(old.toByteArray());
+                assertArrayEquals(index.contentDigest(), back.contentDigest());
+                assertArrayEquals(write(index), write(back), "v" + version + " restore == current restore");
+            }
+        }
     }
 
-    /** Version 3 cut into many chunks (decoded on several threads) reads back as one chunk does. */
+    /** Versions 3 and 4 cut into many chunks (decoded on several threads) read back as one chunk does. */
     @Test
     void manyChunksDecodeInOrder() throws IOException {
-        for (Quantization q : Quantization.values()) {
-            ShardIndex index = sample(q);
-            ByteArrayOutputStream small = new ByteArrayOutputStream();
-            SnapshotWriter.write(index.image(), small, SnapshotFormat.VERSION_3, 700);
-            byte[] bytes = small.toByteArray();
-            assertTrue(bytes.length > write(index).length, "chunk headers add bytes");
-            ShardIndex back = read(bytes);
-            assertArrayEquals(index.contentDigest(), back.contentDigest());
-            assertArrayEquals(write(index), write(back), "chunking changes nothing but the framing");
-            for (int i = 5; i < bytes.length; i += Math.max(1, bytes.length / 60)) {
-                byte[] bad = bytes.clone();
-                bad[i] ^= 0x04;
-                assertThrows(IllegalArgumentException.class, () -> read(bad), "flipped bit at byte " + i);
+        for (int version : new int[] {SnapshotFormat.VERSION_3, SnapshotFormat.VERSION_4}) {
+            for (Quantization q : Quantization.values()) {
+                ShardIndex index = sample(q);
+                ByteArrayOutputStream small = new ByteArrayOutputStream();
+                SnapshotWriter.write(index.image(), small, version, 700);
+                byte[] bytes = small.toByteArray();
+                ShardIndex back = read(bytes);
+                assertArrayEquals(index.contentDigest(), back.contentDigest());
+                assertArrayEquals(write(index), write(back), "chunking changes nothing but the framing");
+                for (int i = 5; i < bytes.length; i += Math.max(1, bytes.length / 60)) {
+                    byte[] bad = bytes.clone();
+                    bad[i] ^= 0x04;
+                    assertThrows(IllegalArgumentException.class, () -> read(bad), "flipped bit at byte " + i);
+                }
             }
         }
     }
