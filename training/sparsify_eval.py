@@ -5,7 +5,8 @@ Reads term-weights files (export_vectors.py / encode_corpus.py format) of the De
 model queries) and of the real corpus, prunes each document vector by a policy, and reports the mean document
 non-zeros with exact MRR@10 (dot product over all documents, rank = 1 + documents scoring above the gold one).
 Policies: `topk:K` (K heaviest), `len:A` (K = clamp(A x tokens, 16, 256): shorter texts keep fewer terms),
-`abs:T` (weights >= T), `rel:R` (weights >= R x the document's largest), `mass:P` (heaviest terms holding a share P
+`sqrt:A` (K = clamp(A x sqrt(tokens), 32, 256)), `abs:T` (weights >= T), `floor:T` (the 64 heaviest plus any
+other weight >= T, at most 256), `rel:R` (weights >= R x the document's largest), `mass:P` (heaviest terms holding a share P
 of the document's L1 mass).
 
 Usage: python3 sparsify_eval.py --debian DIR --corpus corpus.json.xz --tokenizer tokenizer.json
@@ -59,8 +60,13 @@ def keep_mask(w, policy, tokens):
         keep[order[:int(x)]] = True
     elif kind == "len":
         keep[order[:int(min(256, max(16, round(x * tokens))))]] = True
+    elif kind == "sqrt":
+        keep[order[:int(min(256, max(32, round(x * np.sqrt(tokens)))))]] = True
     elif kind == "abs":
         keep = w >= x
+    elif kind == "floor":  # the 64 heaviest, then whatever else reaches x (at most 256)
+        keep[order[:64]] = True
+        keep[order[:256]] |= w[order[:256]] >= x
     elif kind == "rel":
         keep = w >= x * w.max()
     elif kind == "mass":
@@ -121,7 +127,7 @@ def main():
         splits[split] = ([qt[i] for i in order], [qw[i] for i in order], gold)
     real = None
     if args.real:
-        stem = sorted(glob.glob(os.path.join(args.real, "docs-*.tw.xz.part0")))[0][:-len(".part0")]
+        stem = sorted(glob.glob(os.path.join(args.real, "docs*.tw.xz.part0")))[0][:-len(".part0")]
         rk, rt, rw = read_tw(stem, delta=True)
         rk, rt, rw = rk[:args.real_sample], rt[:args.real_sample], rw[:args.real_sample]
         texts = {}
