@@ -92,8 +92,9 @@ final class PartitionWriter {
 
     /**
      * After a batch ({@code idle == false}) or when idle, with the consumer's position and lag: hands re-blocking
-     * work on (in the background mode that is only publishing finished lists; otherwise within a budget as long as
-     * applying the batch took, all of it when idle or on first catching up) and records whether the partition has
+     * work on (in the background mode that is only publishing finished lists; otherwise within a budget of half the
+     * batch's apply time, only {@link #MIN_MAINTAIN_NANOS} while records wait ({@code currentLag > 0}), all of it
+     * when idle or on first catching up) and records whether the partition has
      * caught up with its end offset as seen at start. Returns true when it caught up just now.
      */
     boolean afterBatch(long position, long currentLag, boolean idle, long applyNanos, long maintainBudgetNanos) {
@@ -104,9 +105,12 @@ final class PartitionWriter {
         if (idle || catchingUp || shard.config().reblockMode() == IndexConfig.ReblockMode.BACKGROUND) {
             shard.maintain(Integer.MAX_VALUE);
         } else {
-            // while updates stream, re-blocking takes at most as long as applying the batch did, so records wait
-            // behind it for at most about their own batch's time
-            long budget = Math.min(maintainBudgetNanos, Math.max(MIN_MAINTAIN_NANOS, applyNanos));
+            // while updates stream, re-blocking takes at most half as long as applying the batch did, so records wait
+            // behind it for at most half their own batch's time; while records wait in the consumer already (lag > 0)
+            // only the minimum, so that a consumer that fell behind catches up instead of re-blocking (at 10k/s,
+            // re-blocking up to the apply time kept it seconds behind: docs/BENCHMARKS.md, freshness)
+            long budget = currentLag > 0 ? MIN_MAINTAIN_NANOS
+                    : Math.min(maintainBudgetNanos, Math.max(MIN_MAINTAIN_NANOS, applyNanos / 2));
             long start = System.nanoTime();
             do {
                 shard.maintain(MAINTAIN_STEP_LISTS);

@@ -42,7 +42,7 @@ import org.roaringbitmap.RoaringBitmap;
  * An upsert allocates its {@link DocMeta} and the published {@link View}, nothing per posting: the id → slot map is
  * open addressing over primitive arrays (HPPC), the forward index and tails are primitive arrays grown by half. It
  * appends the document to the forward index only; its slot is <i>staged</i>. Every {@code stageSlots} upserts (and in
- * {@link #maintain}, {@link #image()}, and after every operation in {@link IndexConfig.ReblockMode#INLINE} mode) the
+ * {@link #image()}, and after every operation in {@link IndexConfig.ReblockMode#INLINE} mode; not in {@link #maintain}) the
  * writer moves the staged slots' postings into the list tails in one pass grouped by term, so each list object and
  * tail is touched once per batch instead of once per posting (at a million documents each touch is a cache miss,
  * which was most of the writer's time). In between, every {@code sealSlots} upserts it seals the newest staged slots
@@ -564,15 +564,14 @@ public final class ShardWriter implements AutoCloseable {
      * oldest first (the tail is merged into the blocks, or the list is rebuilt when it churned; postings of deleted
      * documents leave); readers keep searching meanwhile and switch to each new list as it is published. Background
      * mode: publishes up to {@code maxLists} lists the background thread has finished, then hands it further drifted
-     * lists. Either way it first moves staged postings into their lists. Returns the number of lists published.
+     * lists. Returns the number of lists published. Staged postings stay staged: they move on the writer's own
+     * schedule (every {@code stageSlots} upserts, {@link #image()}, {@link #compact()}), since re-blocking only reads
+     * list tails and searches find staged slots through the sealed runs; a service that calls this after every small
+     * poll would otherwise touch every list once per poll instead of once per {@code stageSlots} upserts.
      */
     public int maintain(int maxLists) {
         if (maxLists < 0) {
             throw new IllegalArgumentException("maxLists must be >= 0, was " + maxLists);
-        }
-        if (stagedFrom < forward.slots) {
-            moveStaged();
-            publish();
         }
         return reblocker == null ? reblockHere(maxLists) : tradeWithBackground(maxLists);
     }

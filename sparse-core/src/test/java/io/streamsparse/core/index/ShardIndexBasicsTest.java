@@ -34,6 +34,26 @@ class ShardIndexBasicsTest {
     }
 
     @Test
+    void maintainLeavesStagedPostingsStagedAndSearchable() {
+        // a service calls maintain() after every poll: moving staged postings there would touch every list once per
+        // poll instead of once per STAGE_SLOTS upserts
+        ShardIndex index = new ShardIndex(IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.DEFERRED));
+        int n = ShardWriter.SEAL_SLOTS + 3;
+        for (int i = 0; i < n; i++) {
+            index.upsert(i, "d" + i, doc("D" + i, Map.of(), new int[] {1, 2 + i % 50}, new float[] {1f + i, 1f}));
+        }
+        index.maintain(Integer.MAX_VALUE);
+        View v = index.currentView();
+        assertEquals(0, v.stagedFrom, "maintain must not move staged postings into the lists");
+        assertEquals(ShardWriter.SEAL_SLOTS, v.sealedTo, "one sealed run, the rest unsealed");
+        SparseVector q = SparseVector.of(new int[] {1}, new float[] {1f});
+        List<String> expected = List.of("d" + (n - 1), "d" + (n - 2), "d" + (n - 3));
+        assertEquals(expected, index.search(SearchRequest.exact(q, 3)).hits().stream().map(Hit::docId).toList());
+        assertEquals(expected, index.search(SearchRequest.approximate(q, 3)).hits().stream().map(Hit::docId).toList(),
+                "staged documents are found by the approximate search");
+    }
+
+    @Test
     void upsertDeleteReplayAndTies() {
         ShardIndex index = new ShardIndex(IndexConfig.defaults());
         assertTrue(index.upsert(0, "b", doc("B", Map.of("lang", "en"), new int[] {1, 2}, new float[] {1f, 1f})));
