@@ -216,7 +216,7 @@ public record BenchOptions(int docs, int queries, int k, long seed, SearchKnobs 
     }
 
     /** {@code doccorpus.vec} and {@code doccorpus.vectors.bin} name the data set {@code doccorpus}. */
-    private static String fileStem(Path file) {
+    static String fileStem(Path file) {
         String name = file.getFileName().toString();
         int dot = name.indexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;

@@ -6,6 +6,7 @@ import io.streamsparse.core.index.ShardIndex;
 import io.streamsparse.core.snapshot.SnapshotReader;
 import io.streamsparse.core.snapshot.SnapshotWriter;
 import io.streamsparse.core.synthetic.SyntheticCorpus;
+import io.streamsparse.core.vector.VectorsFile;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,11 +29,13 @@ import java.util.concurrent.Executors;
  * index service (load the newest snapshot, then replay only what followed it). Synthetic SPLADE-like documents
  * (the same seeded generator as {@link IndexBenchmark}); the snapshot is written the way the service writes it
  * (buffered, then forced to disk) and read back through the CRC-checking reader, and the restored index must have
- * the same content digest as the original.
+ * the same content digest as the original. {@code --vectors FILE} builds from the first {@code --docs} records of a
+ * {@link VectorsFile} of real vectors instead (the default model's documents fill more terms than the generator's).
  *
  * <p>Run: {@code java -Xmx12g -cp benchmarks/target/benchmarks.jar io.streamsparse.bench.SnapshotBenchmark
- * --docs 1000000 [--dir /tmp]}. Ends with {@code RESULT snapshot docs=.. bytes=.. image_ms=.. write_ms=..
- * restore_ms=.. restore_runs=..}.
+ * --docs 1000000 [--dir /tmp] [--vectors FILE [--data NAME]]}. Ends with {@code RESULT snapshot docs=.. bytes=..
+ * image_ms=.. write_ms=.. restore_ms=.. restore_runs=.. data=..} ({@code data=synthetic}, {@code --data} or the
+ * vectors file's name up to its first dot).
  *
  * <p>For iterating on the restore path without the minutes of bulk loading: {@code --keep FILE} keeps the written
  * snapshot, and {@code --from FILE} starts from a kept snapshot (any format version) instead of building, then
@@ -49,6 +53,8 @@ public final class SnapshotBenchmark {
         int runs = 3;
         Path keep = null;
         Path from = null;
+        Path vectors = null;
+        String data = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--docs" -> docs = Integer.parseInt(args[++i]);
@@ -56,11 +62,19 @@ public final class SnapshotBenchmark {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--keep" -> keep = Path.of(args[++i]);
                 case "--from" -> from = Path.of(args[++i]);
+                case "--vectors" -> vectors = Path.of(args[++i]);
+                case "--data" -> data = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (usage: --docs N --dir DIR --runs N --keep FILE --from FILE)");
+                        + " (usage: --docs N --dir DIR --runs N --keep FILE --from FILE --vectors FILE --data NAME)");
             }
         }
-        ShardIndex index = from == null ? build(docs) : restore(from);
+        if (from != null && vectors != null) {
+            throw new IllegalArgumentException("--from and --vectors exclude each other");
+        }
+        ShardIndex index = from != null ? restore(from) : vectors != null ? build(vectors, docs) : build(docs);
+        if (data == null) {
+            data = from != null ? "snapshot" : vectors != null ? BenchOptions.fileStem(vectors) : "synthetic";
+        }
         docs = index.liveDocuments();
 
         long t1 = System.nanoTime();
@@ -95,8 +109,8 @@ public final class SnapshotBenchmark {
                 restoreThread.shutdown();
             }
             Arrays.sort(restoreMs);
-            System.out.printf("RESULT snapshot docs=%d bytes=%d image_ms=%d write_ms=%d restore_ms=%d restore_runs=%d%n",
-                    docs, bytes, imageMs, writeMs, restoreMs[runs / 2], runs);
+            System.out.printf("RESULT snapshot docs=%d bytes=%d image_ms=%d write_ms=%d restore_ms=%d restore_runs=%d "
+                    + "data=%s%n", docs, bytes, imageMs, writeMs, restoreMs[runs / 2], runs, data);
         } finally {
             if (keep != null) {
                 Files.move(file, keep, StandardCopyOption.REPLACE_EXISTING);
@@ -117,6 +131,20 @@ public final class SnapshotBenchmark {
         index.compact();
         System.out.printf("built %,d docs in %.1f s (%,d postings)%n", docs, (System.nanoTime() - t0) / 1e9,
                 index.stats().forwardPostings());
+        return index;
+    }
+
+    /** The same bulk load over the first {@code docs} records of a vectors file, keyed by their record keys. */
+    private static ShardIndex build(Path vectors, int docs) throws IOException {
+        List<VectorsFile.Entry> entries = VectorsFile.read(vectors, docs);
+        long t0 = System.nanoTime();
+        ShardIndex index = new ShardIndex(IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.DEFERRED));
+        for (int i = 0; i < entries.size(); i++) {
+            index.upsert(i, entries.get(i).key(), entries.get(i).document());
+        }
+        index.compact();
+        System.out.printf("built %,d docs of %s in %.1f s (%,d postings)%n", entries.size(), vectors,
+                (System.nanoTime() - t0) / 1e9, index.stats().forwardPostings());
         return index;
     }
 

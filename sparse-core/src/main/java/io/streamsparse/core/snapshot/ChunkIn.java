@@ -39,42 +39,13 @@ final class ChunkIn {
     }
 
     int varint() {
-        byte[] b = bytes;
-        int p = pos;
-        if (end - p >= 5) { // fast path: a varint is at most 5 bytes, all in the chunk
-            int x = b[p++];
-            if (x >= 0) {
-                pos = p;
-                return x;
-            }
-            int result = x & 0x7f;
-            for (int shift = 7; shift < 35; shift += 7) {
-                x = b[p++];
-                result |= (x & 0x7f) << shift;
-                if (x >= 0) {
-                    pos = p;
-                    if (result < 0) {
-                        throw new IllegalArgumentException("varint overflows int at byte " + p + " of a " + what
-                                + " chunk");
-                    }
-                    return result;
-                }
-            }
-            throw new IllegalArgumentException("varint longer than 5 bytes at byte " + p + " of a " + what + " chunk");
+        long decoded = Varints.decode(bytes, pos, end);
+        if (decoded < 0) {
+            throw new IllegalArgumentException((decoded == Varints.TRUNCATED ? "truncated" : "malformed")
+                    + " varint at byte " + pos + " of a " + what + " chunk");
         }
-        int result = 0;
-        for (int shift = 0; shift < 35; shift += 7) {
-            int x = u8();
-            result |= (x & 0x7f) << shift;
-            if ((x & 0x80) == 0) {
-                if (result < 0) {
-                    throw new IllegalArgumentException("varint overflows int at byte " + pos + " of a " + what
-                            + " chunk");
-                }
-                return result;
-            }
-        }
-        throw new IllegalArgumentException("varint longer than 5 bytes at byte " + pos + " of a " + what + " chunk");
+        pos = Varints.next(decoded);
+        return Varints.value(decoded);
     }
 
     int u8() {

@@ -28,14 +28,7 @@ final class ChunkOut {
 
     void varint(int v) {
         room(5);
-        byte[] b = buf;
-        int p = pos;
-        while ((v & ~0x7f) != 0) {
-            b[p++] = (byte) ((v & 0x7f) | 0x80);
-            v >>>= 7;
-        }
-        b[p++] = (byte) v;
-        pos = p;
+        pos = Varints.encode(buf, pos, v);
     }
 
     void f32(float v) {

@@ -66,22 +66,13 @@ final class LittleEndianIn {
 
     int varint() throws IOException {
         if (limit - pos >= 5) { // fast path: a varint is at most 5 bytes, all in the buffer (restore reads ~10^8)
-            byte[] b = buf;
-            int p = pos;
-            int result = 0;
-            for (int shift = 0; shift < 35; shift += 7) {
-                int x = b[p++];
-                result |= (x & 0x7f) << shift;
-                if (x >= 0) {
-                    consumed += p - pos;
-                    pos = p;
-                    if (result < 0) {
-                        throw new IllegalArgumentException("varint overflows int at byte " + consumed);
-                    }
-                    return result;
-                }
+            long decoded = Varints.decode(buf, pos, limit);
+            if (decoded == Varints.MALFORMED) {
+                throw new IllegalArgumentException("malformed varint at byte " + consumed);
             }
-            throw new IllegalArgumentException("varint longer than 5 bytes at byte " + (consumed + 5));
+            consumed += Varints.next(decoded) - pos;
+            pos = Varints.next(decoded);
+            return Varints.value(decoded);
         }
         int result = 0;
         for (int shift = 0; shift < 35; shift += 7) {

@@ -52,11 +52,7 @@ final class LittleEndianOut {
 
     void varint(int v) throws IOException {
         room(5);
-        while ((v & ~0x7f) != 0) {
-            buf[pos++] = (byte) ((v & 0x7f) | 0x80);
-            v >>>= 7;
-        }
-        buf[pos++] = (byte) v;
+        pos = Varints.encode(buf, pos, v);
     }
 
     void bytes(byte[] b, int off, int len) throws IOException {
