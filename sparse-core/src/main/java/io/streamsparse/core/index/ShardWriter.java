@@ -136,10 +136,19 @@ public final class ShardWriter implements AutoCloseable {
     private StagedRun[] runs = StagedRun.NONE;
     /** Per term: staged postings counted, then their end offset while moving (0 between moves). */
     private final int[] stageCount;
-    /** The move's (term, slot) pairs in slot order, then the slots grouped by term. */
+    /** A seal's or a move's (term, slot) pairs in slot order, then the slots grouped by term. */
     private int[] pairTerm = new int[4096];
     private int[] pairSlot = new int[4096];
     private int[] groupedSlots = new int[4096];
+    /** The slots of one term that a move appends to its list. */
+    private int[] termGroup = new int[4096];
+    /** Runs sealed since this writer was made: the next run's {@link StagedRun#number} is one more. */
+    private long runsSealed;
+    /**
+     * Per term: {@link #runsSealed} when its admission threshold ({@link #admitWeight}) last rose; runs numbered up
+     * to it were filtered by a lower one.
+     */
+    private final long[] admitRaisedAtRun;
     /** Test hook: runs after each term's group is moved, before the move ends (null: none). */
     private Runnable moveObserver;
 
@@ -179,6 +188,7 @@ public final class ShardWriter implements AutoCloseable {
         this.pendingFlag = new boolean[config.vocabularySize()];
         this.pending = new int[config.vocabularySize()];
         this.admitWeight = new float[config.vocabularySize()];
+        this.admitRaisedAtRun = new long[config.vocabularySize()];
         this.dead = new int[config.vocabularySize()];
         this.deadLimit = new int[config.vocabularySize()];
         Arrays.fill(deadLimit, Integer.MAX_VALUE);
@@ -402,6 +412,9 @@ public final class ShardWriter implements AutoCloseable {
     /** Makes {@code list} the one the flat per-term mirrors describe, with {@code deadPostings} dead in it. */
     private void track(int t, PostingList list, int deadPostings) {
         tailLength[t] = list.writerCount();
+        if (list.minWeight != admitWeight[t]) {
+            admitRaisedAtRun[t] = runsSealed;
+        }
         admitWeight[t] = list.minWeight;
         deadLimit[t] = list.deadLimit;
         dead[t] = deadPostings;
@@ -418,11 +431,16 @@ public final class ShardWriter implements AutoCloseable {
     }
 
     /**
-     * Moves the staged slots' postings into their lists' tails (see "Append path"): one pass over the staged forward
-     * entries collects the admitted (term, slot) pairs, a counting sort groups them by term (slots stay ascending
-     * within a term), and each list gets its group with one {@link IntTail#appendAll} (one release store). A reader
-     * holding an older view scores these slots as staged anyway and skips duplicates, so it never matters which
-     * groups it finds moved. Call {@link #publish()} afterwards so that new readers stop scanning them.
+     * Moves the staged slots' postings into their lists' tails (see "Append path"). The sealed runs already hold the
+     * postings of {@code [stagedFrom, sealedTo)} grouped by term, filtered by the admission thresholds at sealing;
+     * the unsealed rest is grouped here the same way (one pass over its forward entries collects the admitted (term,
+     * slot) pairs, a counting sort groups them). Then, term by term, each list gets the term's groups of every run
+     * and of the rest, in slot order, with one {@link IntTail#appendAll} (one release store), less the slots that
+     * died since sealing. A threshold only rises between compactions (a rebuild's pruning floor is the old list's
+     * {@code minWeight}), so a run sealed before its term's threshold rose holds a superset of what the move admits:
+     * those groups are filtered again by weight. A reader holding an older view scores these slots as staged anyway
+     * and skips duplicates, so it never matters which groups it finds moved. Call {@link #publish()} afterwards so
+     * that new readers stop scanning them. Reading the runs instead of the forward entries again halved the move.
      */
     private void moveStaged() {
         ForwardIndex f = forward;
@@ -431,11 +449,12 @@ public final class ShardWriter implements AutoCloseable {
         if (from == to) {
             return;
         }
+        int restFrom = sealedTo; // == from when no run is sealed
         int pairs = 0;
-        int[] termOfPair = pairTerm = ArrayGrowth.scratch(pairTerm, f.start[to] - f.start[from]);
+        int[] termOfPair = pairTerm = ArrayGrowth.scratch(pairTerm, f.start[to] - f.start[restFrom]);
         int[] slotOfPair = pairSlot = ArrayGrowth.scratch(pairSlot, termOfPair.length);
         int[] count = stageCount;
-        for (int s = from; s < to; s++) {
+        for (int s = restFrom; s < to; s++) {
             if (f.died[s] != 0) {
                 continue; // replaced or deleted while staged: never listed
             }
@@ -464,13 +483,46 @@ public final class ShardWriter implements AutoCloseable {
         for (int i = 0; i < pairs; i++) {
             grouped[count[termOfPair[i]]++] = slotOfPair[i];
         }
-        // now count[t] = end of t's group
+        // now count[t] = end of t's group of the rest
+        StagedRun[] sealed = runs;
+        long[] died = f.died;
         AtomicReferenceArray<PostingList> lists = generation.lists;
-        int groupStart = 0;
+        int restStart = 0;
         for (int t = 0; t < vocab; t++) {
-            int groupEnd = count[t];
+            int restEnd = count[t];
             count[t] = 0;
-            if (groupEnd == groupStart) {
+            int n = 0;
+            int[] moving = termGroup;
+            for (StagedRun run : sealed) {
+                int j = run.groupFrom(t);
+                int end = run.groupTo(t);
+                if (j == end) {
+                    continue;
+                }
+                moving = termGroup = ArrayGrowth.grow(moving, n + (end - j));
+                int[] slots = run.slots();
+                boolean recheck = run.number <= admitRaisedAtRun[t];
+                for (; j < end; j++) {
+                    int s = slots[j];
+                    if (died[s] == 0 && (!recheck || admitted(f, s, t))) {
+                        moving[n++] = s;
+                    }
+                }
+            }
+            int rest = restEnd - restStart;
+            int[] source = moving;
+            int sourceFrom = 0;
+            if (n == 0) {
+                source = grouped; // the rest's group only: append it from where it is
+                sourceFrom = restStart;
+                n = rest;
+            } else if (rest > 0) {
+                source = moving = termGroup = ArrayGrowth.grow(moving, n + rest);
+                System.arraycopy(grouped, restStart, moving, n, rest);
+                n += rest;
+            }
+            restStart = restEnd;
+            if (n == 0) {
                 continue;
             }
             PostingList list = lists.getPlain(t);
@@ -479,12 +531,11 @@ public final class ShardWriter implements AutoCloseable {
                 track(t, list, 0);
                 lists.setRelease(t, list);
             }
-            list.appendAll(grouped, groupStart, groupEnd - groupStart);
+            list.appendAll(source, sourceFrom, n);
             tailLength[t] = list.writerCount();
             if (list.tailFull()) {
                 markPending(t);
             }
-            groupStart = groupEnd;
             if (moveObserver != null) {
                 moveObserver.run();
             }
@@ -494,10 +545,20 @@ public final class ShardWriter implements AutoCloseable {
         runs = StagedRun.NONE;
     }
 
+    /** Whether staged slot {@code s}'s posting of term {@code t} passes the term's current admission threshold. */
+    private boolean admitted(ForwardIndex f, int s, int t) {
+        int e = Arrays.binarySearch(f.terms, f.start[s], f.start[s + 1], t);
+        float w = f.code(e) * f.scale[s];
+        return w != 0f && w >= admitWeight[t];
+    }
+
     /** Seals the unsealed staged slots into a run (see "Append path"); call {@link #publish()} afterwards. */
     private void sealStaged() {
-        int to = forward.slots;
-        StagedRun run = StagedRun.seal(forward, sealedTo, to, admitWeight, stageCount);
+        ForwardIndex f = forward;
+        int to = f.slots;
+        pairTerm = ArrayGrowth.scratch(pairTerm, f.start[to] - f.start[sealedTo]);
+        pairSlot = ArrayGrowth.scratch(pairSlot, pairTerm.length);
+        StagedRun run = StagedRun.seal(++runsSealed, f, sealedTo, to, admitWeight, pairTerm, pairSlot);
         StagedRun[] more = Arrays.copyOf(runs, runs.length + 1);
         more[runs.length] = run;
         runs = more;
