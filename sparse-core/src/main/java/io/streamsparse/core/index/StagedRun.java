@@ -27,13 +27,16 @@ final class StagedRun {
     final int to;
     private final int[] groupStart;
     private final int[] slots;
+    /** The terms with a non-empty group, ascending: a move visits these instead of the whole vocabulary. */
+    private final int[] presentTerms;
 
-    private StagedRun(long number, int from, int to, int[] groupStart, int[] slots) {
+    private StagedRun(long number, int from, int to, int[] groupStart, int[] slots, int[] presentTerms) {
         this.number = number;
         this.from = from;
         this.to = to;
         this.groupStart = groupStart;
         this.slots = slots;
+        this.presentTerms = presentTerms;
     }
 
     /**
@@ -47,6 +50,7 @@ final class StagedRun {
         int vocab = admitWeight.length;
         int[] groupStart = new int[vocab + 1];
         int pairs = 0;
+        int present = 0;
         for (int s = from; s < to; s++) {
             if (f.died[s] != 0) {
                 continue;
@@ -56,13 +60,20 @@ final class StagedRun {
                 int t = f.terms[e];
                 float w = f.code(e) * scale;
                 if (w != 0f && w >= admitWeight[t]) {
-                    groupStart[t + 1]++;
+                    if (groupStart[t + 1]++ == 0) {
+                        present++;
+                    }
                     pairTerm[pairs] = t;
                     pairSlot[pairs++] = s;
                 }
             }
         }
+        int[] presentTerms = new int[present];
+        present = 0;
         for (int t = 0; t < vocab; t++) {
+            if (groupStart[t + 1] != 0) {
+                presentTerms[present++] = t;
+            }
             groupStart[t + 1] += groupStart[t];
         }
         int[] slots = new int[pairs];
@@ -72,7 +83,7 @@ final class StagedRun {
         // each groupStart[t] advanced to its group's end, which is the next group's start: shift back by one
         System.arraycopy(groupStart, 0, groupStart, 1, vocab - 1);
         groupStart[0] = 0;
-        return new StagedRun(number, from, to, groupStart, slots);
+        return new StagedRun(number, from, to, groupStart, slots, presentTerms);
     }
 
     /** Start of {@code term}'s slots in {@link #slots()}. */
@@ -89,7 +100,17 @@ final class StagedRun {
         return slots;
     }
 
+    /** The terms with postings in this run, ascending. */
+    int[] presentTerms() {
+        return presentTerms;
+    }
+
+    /** Postings in this run. */
+    int postings() {
+        return slots.length;
+    }
+
     long approxBytes() {
-        return 32 + (long) groupStart.length * 4 + (long) slots.length * 4;
+        return 48 + (long) groupStart.length * 4 + (long) slots.length * 4 + (long) presentTerms.length * 4;
     }
 }
