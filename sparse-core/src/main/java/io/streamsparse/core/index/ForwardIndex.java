@@ -15,10 +15,10 @@ import java.util.stream.IntStream;
  *       little-endian at {@code codes[i * bytes()]}).</li>
  *   <li>{@code died[s]} is 0 while the slot is live, else the stamp (offset + 1) of the operation that deleted or
  *       replaced it. Once non-zero it never changes.</li>
- *   <li>{@code topFeat[s * topStride ..]} holds the slot's {@code topStride} heaviest non-zero entries, heaviest
- *       first (ties: lower term first), padded with -1, each packed as {@code term << 8 | code8} where code8 is the
- *       code's top byte (the code itself for U8, at least 1): the clustering features of the document, computed once
- *       on append and kept in one cache line or two, so that routing a posting to a block reads no pool entries.
+ *   <li>{@code topFeat[s * topStride ..]} holds the slot's {@code topStride} heaviest non-zero entries by code8,
+ *       heaviest first (ties: lower term first), padded with -1, each packed as {@code term << 8 | code8} where code8
+ *       is the code's top byte (the code itself for U8, at least 1): the clustering features of the document, computed
+ *       once on append and kept in one cache line or two, so that routing a posting to a block reads no pool entries.
  *       Feature weight = {@code code8 · scale[s] · featureUnit}.</li>
  *   <li>{@code sketch[s * SKETCH_TERMS ..]} holds the slot's {@link #SKETCH_TERMS} heaviest entries by code8 (ties:
  *       lower term first), in ascending term order, packed as {@code term << 8 | code8}, padded with 0 (term 0,
@@ -34,7 +34,10 @@ final class ForwardIndex {
 
     final Quantization quantization;
     final int codeBytes;
-    /** clusteringTerms + 1: one spare so a list can skip its own term and still use clusteringTerms features. */
+    /**
+     * clusteringTerms + 1: one spare so a list can skip its own term and still use clusteringTerms features; at most
+     * {@link #SKETCH_TERMS}, since the features are taken from the sketch ({@link IndexConfig} checks it).
+     */
     final int topStride;
     /** Entries per slot in {@link #sketch}. */
     static final int SKETCH_TERMS = 64;
@@ -126,8 +129,7 @@ final class ForwardIndex {
             int[] scratch = new int[stride];
             int[] histogram = new int[256];
             for (int slot = from; slot < to; slot++) {
-                f.fillTop(slot, scratch);
-                f.fillSketch(slot, histogram);
+                f.fillSketchAndFeatures(slot, histogram, scratch);
             }
         });
         return f;
@@ -153,8 +155,7 @@ final class ForwardIndex {
         }
         size += n;
         start[slot + 1] = size;
-        fillTop(slot);
-        fillSketch(slot, sketchHistogram);
+        fillSketchAndFeatures(slot, sketchHistogram, topScratch);
         return slot;
     }
 
@@ -166,82 +167,79 @@ final class ForwardIndex {
         scale[slot] = sc;
         size += n;
         start[slot + 1] = size;
-        fillTop(slot);
-        fillSketch(slot, sketchHistogram);
+        fillSketchAndFeatures(slot, sketchHistogram, topScratch);
         return slot;
     }
 
-    private void fillTop(int slot) {
-        fillTop(slot, topScratch);
+    /**
+     * Fills the slot's sketch and its clustering features (see the class invariants) with one selection: a histogram
+     * of code8 finds the smallest code8 that still fits in {@link #SKETCH_TERMS}; a second pass packs the entries
+     * above it and the first ones (lowest terms) equal to it in term order; the features are then the heaviest
+     * {@code topStride} of those sketch entries (the heaviest entries of the document are all in its sketch, since
+     * {@code topStride <= SKETCH_TERMS}), chosen from the same histogram. Selecting twice over the whole document
+     * cost the writer ~25 % of its time. {@code histogram} (256 long) and {@code top} ({@code topStride} long) are
+     * scratch.
+     */
+    private void fillSketchAndFeatures(int slot, int[] histogram, int[] top) {
+        int from = start[slot];
+        int to = start[slot + 1];
+        Arrays.fill(histogram, 0);
+        for (int e = from; e < to; e++) {
+            histogram[code8(e)]++;
+        }
+        int sketchCutoff = cutoff(histogram, SKETCH_TERMS);
+        int sketchRoom = SKETCH_TERMS - countFrom(histogram, sketchCutoff);
+        int featureCutoff = cutoff(histogram, topStride);
+        int featureRoom = topStride - countFrom(histogram, featureCutoff);
+        int base = slot * SKETCH_TERMS;
+        int n = 0;
+        int features = 0;
+        for (int e = from; e < to; e++) {
+            int c = code8(e);
+            // entries with code8 >= cutoff all fit; the next lower non-zero code8 fills what is left, lowest terms first
+            if (c >= sketchCutoff || (c == sketchCutoff - 1 && c > 0 && sketchRoom-- > 0)) {
+                int packed = terms[e] << 8 | c;
+                sketch[base + n++] = packed;
+                if (c >= featureCutoff || (c == featureCutoff - 1 && c > 0 && featureRoom-- > 0)) {
+                    // invariant: top[0 .. features) by code8 descending, equal code8 by term ascending
+                    int i = features++;
+                    while (i > 0 && (top[i - 1] & 0xff) < c) {
+                        top[i] = top[i - 1];
+                        i--;
+                    }
+                    top[i] = packed;
+                }
+            }
+        }
+        Arrays.fill(sketch, base + n, base + SKETCH_TERMS, 0);
+        int featureBase = slot * topStride;
+        System.arraycopy(top, 0, topFeat, featureBase, features);
+        Arrays.fill(topFeat, featureBase + features, featureBase + topStride, -1);
     }
 
-    /**
-     * Selects the slot's heaviest entries into topFeat (small insertion list: O(nnz · topStride) worst case), with
-     * {@code top} ({@code topStride} long) as scratch.
-     */
-    private void fillTop(int slot, int[] top) {
-        int cnt = 0;
-        for (int e = start[slot], end = start[slot + 1]; e < end; e++) {
-            int c = code(e);
-            if (c == 0 || (cnt == topStride && c <= code(top[cnt - 1]))) {
-                continue;
-            }
-            // invariant: top[0 .. cnt) is sorted by code descending, equal codes by entry (= term) ascending
-            int i = cnt < topStride ? cnt++ : cnt - 1;
-            while (i > 0 && code(top[i - 1]) < c) {
-                top[i] = top[i - 1];
-                i--;
-            }
-            top[i] = e;
+    /** The smallest code8 {@code c >= 1} such that the entries with code8 {@code >= c} number at most {@code room}. */
+    private static int cutoff(int[] histogram, int room) {
+        int cutoff = 256;
+        int above = 0; // entries with code8 >= cutoff
+        while (cutoff > 1 && above + histogram[cutoff - 1] <= room) {
+            cutoff--;
+            above += histogram[cutoff];
         }
-        int base = slot * topStride;
-        for (int i = 0; i < topStride; i++) {
-            if (i < cnt) {
-                int c = code(top[i]);
-                int c8 = codeBytes == 1 ? c : Math.max(1, c >>> 8);
-                topFeat[base + i] = terms[top[i]] << 8 | c8;
-            } else {
-                topFeat[base + i] = -1;
-            }
+        return cutoff;
+    }
+
+    private static int countFrom(int[] histogram, int cutoff) {
+        int n = 0;
+        for (int c = cutoff; c < 256; c++) {
+            n += histogram[c];
         }
+        return n;
     }
 
     /** code8 of a pool entry, as in {@code topFeat}: the code for U8, its top byte (at least 1) for U16. */
     private int code8(int entry) {
         int c = code(entry);
         return codeBytes == 1 || c == 0 ? c : Math.max(1, c >>> 8);
-    }
-
-    /**
-     * Fills the slot's sketch (see the class invariants) in two passes over its entries: a histogram of code8 finds
-     * the smallest code8 that still fits in {@link #SKETCH_TERMS}, then entries above it and the first ones (lowest
-     * terms) equal to it are packed in term order. {@code histogram} (256 long) is scratch.
-     */
-    private void fillSketch(int slot, int[] histogram) {
-        int from = start[slot];
-        int to = start[slot + 1];
-        int base = slot * SKETCH_TERMS;
-        Arrays.fill(histogram, 0);
-        for (int e = from; e < to; e++) {
-            histogram[code8(e)]++;
-        }
-        int cutoff = 256;
-        int above = 0; // entries with code8 >= cutoff
-        while (cutoff > 1 && above + histogram[cutoff - 1] <= SKETCH_TERMS) {
-            cutoff--;
-            above += histogram[cutoff];
-        }
-        // entries with code8 >= cutoff all fit; the next lower non-zero code8 fills what is left, lowest terms first
-        int boundary = cutoff - 1;
-        int room = SKETCH_TERMS - above;
-        int n = 0;
-        for (int e = from; e < to; e++) {
-            int c = code8(e);
-            if (c >= cutoff || (c == boundary && c > 0 && room-- > 0)) {
-                sketch[base + n++] = terms[e] << 8 | c;
-            }
-        }
-        Arrays.fill(sketch, base + n, base + SKETCH_TERMS, 0);
     }
 
     private int reserve(DocMeta m, long hash, int n) {

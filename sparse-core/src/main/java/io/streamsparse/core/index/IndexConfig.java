@@ -19,7 +19,8 @@ package io.streamsparse.core.index;
  * @param reblockMode         when drifted lists are re-blocked: at the end of the operation that drifted them, or
  *                            only when the writer calls {@link ShardWriter#maintain} (or {@link ShardWriter#compact()}),
  *                            or on a background thread
- * @param clusteringTerms     the heaviest terms of a document used to assign it to a block ({@code >= 1})
+ * @param clusteringTerms     the heaviest terms of a document used to assign it to a block, in [1, 63] (they are
+ *                            taken from the document's 64-entry score sketch)
  * @param seed                seed of the content hashes that pick block centroids
  */
 public record IndexConfig(int vocabularySize, int blockSize, int pruneLambda, float summaryAlpha,
@@ -84,8 +85,9 @@ public record IndexConfig(int vocabularySize, int blockSize, int pruneLambda, fl
         if (reblockMode == null) {
             throw new IllegalArgumentException("reblockMode must not be null");
         }
-        if (clusteringTerms < 1) {
-            throw new IllegalArgumentException("clusteringTerms must be >= 1, was " + clusteringTerms);
+        if (clusteringTerms < 1 || clusteringTerms >= ForwardIndex.SKETCH_TERMS) {
+            throw new IllegalArgumentException("clusteringTerms must be in [1, " + (ForwardIndex.SKETCH_TERMS - 1)
+                    + "] (features come from the score sketch), was " + clusteringTerms);
         }
     }
 

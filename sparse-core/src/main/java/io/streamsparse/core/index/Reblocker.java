@@ -27,11 +27,18 @@ final class Reblocker implements AutoCloseable {
     /** Jobs handed over and not yet installed, at most: bounds the memory of views and merged lists in flight. */
     static final int MAX_IN_FLIGHT = 32;
     /**
-     * System property: the share of one core the builder thread may use, in (0, 1] (default 1, unthrottled). Below
-     * 1 the builder sleeps after its jobs in proportion to their CPU time, leaving the rest of its core to the
-     * writer and the searches; tails then stay longer, and the writer hands over the lists searches ask for first.
+     * System property: the share of one core the builder thread may use, in (0, 1] (default
+     * {@value #DEFAULT_CPU_SHARE}; 1 is unthrottled). Below 1 the builder sleeps after its jobs in proportion to their
+     * CPU time, leaving the rest of its core to the writer and the searches; tails then stay longer, and the writer
+     * hands over the lists searches ask for first.
      */
     static final String CPU_SHARE_PROPERTY = "streamsparse.reblock.cpu-share";
+    /**
+     * Half a core: on two cores shared by the writer, a searching thread and the builder, an unthrottled builder took
+     * the writer's CPU (200k synthetic: 28.3k upserts/s at share 1 against 36.8k at 0.5, reader p99 about the same;
+     * docs/BENCHMARKS.md), and the benchmarks' write-path figures are measured at this default.
+     */
+    static final String DEFAULT_CPU_SHARE = "0.5";
     /** Sleeps shorter than this are saved up: parking for a few microseconds costs more than it gives back. */
     static final long MIN_SLEEP_NANOS = 1_000_000;
 
@@ -73,7 +80,7 @@ final class Reblocker implements AutoCloseable {
 
     private Reblocker(IndexConfig config, String threadName) {
         this.builder = new ListBuilder(config);
-        this.cpuShare = cpuShare(System.getProperty(CPU_SHARE_PROPERTY, "1"));
+        this.cpuShare = cpuShare(System.getProperty(CPU_SHARE_PROPERTY, DEFAULT_CPU_SHARE));
         if (threadName == null) {
             this.thread = null;
         } else {

@@ -18,27 +18,39 @@ package io.streamsparse.core.index;
 final class StagedRun {
     static final StagedRun[] NONE = new StagedRun[0];
 
+    /**
+     * The writer's sequence number of this run (1, 2, … since the writer was made): a run sealed before a term's
+     * admission threshold rose was filtered by the older, lower one (see {@link ShardWriter}, the move).
+     */
+    final long number;
     final int from;
     final int to;
     private final int[] groupStart;
     private final int[] slots;
+    /** The terms with a non-empty group, ascending: a move visits these instead of the whole vocabulary. */
+    private final int[] presentTerms;
 
-    private StagedRun(int from, int to, int[] groupStart, int[] slots) {
+    private StagedRun(long number, int from, int to, int[] groupStart, int[] slots, int[] presentTerms) {
+        this.number = number;
         this.from = from;
         this.to = to;
         this.groupStart = groupStart;
         this.slots = slots;
+        this.presentTerms = presentTerms;
     }
 
     /**
      * Indexes the postings of the slots {@code [from, to)} of {@code f} not dead yet by term, those with a non-zero
-     * weight of at least {@code admitWeight[term]}; {@code count} is a zeroed scratch array of the vocabulary's size,
-     * zeroed again on return.
+     * weight of at least {@code admitWeight[term]}. One pass over the forward entries collects the admitted (term,
+     * slot) pairs into {@code pairTerm} / {@code pairSlot} (scratch, at least as long as the range's entries) while
+     * counting per term; a counting sort then groups them by term, slots ascending within each.
      */
-    static StagedRun seal(ForwardIndex f, int from, int to, float[] admitWeight, int[] count) {
-        int vocab = count.length;
+    static StagedRun seal(long number, ForwardIndex f, int from, int to, float[] admitWeight, int[] pairTerm,
+                          int[] pairSlot) {
+        int vocab = admitWeight.length;
         int[] groupStart = new int[vocab + 1];
-        int postings = 0;
+        int pairs = 0;
+        int present = 0;
         for (int s = from; s < to; s++) {
             if (f.died[s] != 0) {
                 continue;
@@ -48,34 +60,30 @@ final class StagedRun {
                 int t = f.terms[e];
                 float w = f.code(e) * scale;
                 if (w != 0f && w >= admitWeight[t]) {
-                    groupStart[t + 1]++;
-                    postings++;
+                    if (groupStart[t + 1]++ == 0) {
+                        present++;
+                    }
+                    pairTerm[pairs] = t;
+                    pairSlot[pairs++] = s;
                 }
             }
         }
+        int[] presentTerms = new int[present];
+        present = 0;
         for (int t = 0; t < vocab; t++) {
+            if (groupStart[t + 1] != 0) {
+                presentTerms[present++] = t;
+            }
             groupStart[t + 1] += groupStart[t];
         }
-        int[] slots = new int[postings];
-        for (int s = from; s < to; s++) {
-            if (f.died[s] != 0) {
-                continue;
-            }
-            float scale = f.scale[s];
-            for (int e = f.start[s], end = f.start[s + 1]; e < end; e++) {
-                int t = f.terms[e];
-                float w = f.code(e) * scale;
-                if (w != 0f && w >= admitWeight[t]) {
-                    slots[groupStart[t] + count[t]++] = s; // invariant: slots ascend within a group
-                }
-            }
+        int[] slots = new int[pairs];
+        for (int i = 0; i < pairs; i++) {
+            slots[groupStart[pairTerm[i]]++] = pairSlot[i]; // invariant: slots ascend within a group
         }
-        for (int s = from; s < to; s++) {
-            for (int e = f.start[s], end = f.start[s + 1]; e < end; e++) {
-                count[f.terms[e]] = 0;
-            }
-        }
-        return new StagedRun(from, to, groupStart, slots);
+        // each groupStart[t] advanced to its group's end, which is the next group's start: shift back by one
+        System.arraycopy(groupStart, 0, groupStart, 1, vocab - 1);
+        groupStart[0] = 0;
+        return new StagedRun(number, from, to, groupStart, slots, presentTerms);
     }
 
     /** Start of {@code term}'s slots in {@link #slots()}. */
@@ -92,7 +100,17 @@ final class StagedRun {
         return slots;
     }
 
+    /** The terms with postings in this run, ascending. */
+    int[] presentTerms() {
+        return presentTerms;
+    }
+
+    /** Postings in this run. */
+    int postings() {
+        return slots.length;
+    }
+
     long approxBytes() {
-        return 32 + (long) groupStart.length * 4 + (long) slots.length * 4;
+        return 48 + (long) groupStart.length * 4 + (long) slots.length * 4 + (long) presentTerms.length * 4;
     }
 }

@@ -1,6 +1,7 @@
 package io.streamsparse.core.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamsparse.core.vector.SparseVector;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The forward index's per-document score sketch: the heaviest entries (ties: lower terms), ascending terms, padded
  * with zeros, the same whether a document was appended or decoded from a snapshot image, and its score a lower bound
- * of the document's score.
+ * of the document's score; and the clustering features taken from it.
  */
 class ForwardSketchTest {
     private static final int VOCABULARY = 30522;
@@ -35,12 +36,16 @@ class ForwardSketchTest {
                 }
                 int slot = f.append(new DocMeta("d" + d, "", "", Map.of()), d, vector(doc));
                 assertSketch(f, slot);
+                assertFeatures(f, slot);
             }
             ForwardIndex decoded = ForwardIndex.ofSlots(quantization, 12, f.slots, f.start, f.terms, f.codes, f.scale,
                     f.meta, f.keyHash);
             assertEquals(Arrays.toString(Arrays.copyOf(f.sketch, f.slots * ForwardIndex.SKETCH_TERMS)),
                     Arrays.toString(Arrays.copyOf(decoded.sketch, f.slots * ForwardIndex.SKETCH_TERMS)),
                     "decoded from an image: same sketches");
+            assertEquals(Arrays.toString(Arrays.copyOf(f.topFeat, f.slots * f.topStride)),
+                    Arrays.toString(Arrays.copyOf(decoded.topFeat, f.slots * f.topStride)),
+                    "decoded from an image: same clustering features");
         }
     }
 
@@ -77,8 +82,37 @@ class ForwardSketchTest {
         return SparseVector.ofSorted(terms, weights);
     }
 
-    /** Brute force: entries by code8 descending, then term ascending; the first SKETCH_TERMS, in term order. */
-    private static void assertSketch(ForwardIndex f, int slot) {
+    @Test
+    void clusteringTermsMustFitInTheSketch() {
+        assertThrows(IllegalArgumentException.class,
+                () -> IndexConfig.defaults().withClusteringTerms(ForwardIndex.SKETCH_TERMS));
+        IndexConfig widest = IndexConfig.defaults().withClusteringTerms(ForwardIndex.SKETCH_TERMS - 1);
+        ForwardIndex f = new ForwardIndex(Quantization.U8, widest.clusteringTerms());
+        Random rnd = new Random(3);
+        for (int d = 0; d < 50; d++) {
+            TreeMap<Integer, Float> doc = new TreeMap<>();
+            while (doc.size() < 40 + d * 3) {
+                doc.put(rnd.nextInt(VOCABULARY), 1 + rnd.nextInt(8) / 4f);
+            }
+            assertFeatures(f, f.append(new DocMeta("d" + d, "", "", Map.of()), d, vector(doc)));
+        }
+    }
+
+    /**
+     * Brute force of the clustering features: the topStride heaviest entries by code8 descending, then term
+     * ascending, packed in that order, padded with -1.
+     */
+    private static void assertFeatures(ForwardIndex f, int slot) {
+        List<int[]> entries = byWeight(f, slot);
+        int base = slot * f.topStride;
+        for (int i = 0; i < f.topStride; i++) {
+            int expected = i < entries.size() ? entries.get(i)[0] << 8 | entries.get(i)[1] : -1;
+            assertEquals(expected, f.topFeat[base + i], "slot " + slot + " feature " + i);
+        }
+    }
+
+    /** The slot's non-zero entries as (term, code8), by code8 descending, then term ascending. */
+    private static List<int[]> byWeight(ForwardIndex f, int slot) {
         List<int[]> entries = new ArrayList<>();
         for (int e = f.start[slot]; e < f.start[slot + 1]; e++) {
             int c = f.code(e);
@@ -88,6 +122,12 @@ class ForwardSketchTest {
             }
         }
         entries.sort(Comparator.<int[]>comparingInt(x -> -x[1]).thenComparingInt(x -> x[0]));
+        return entries;
+    }
+
+    /** Brute force: entries by code8 descending, then term ascending; the first SKETCH_TERMS, in term order. */
+    private static void assertSketch(ForwardIndex f, int slot) {
+        List<int[]> entries = byWeight(f, slot);
         List<int[]> kept = new ArrayList<>(entries.subList(0, Math.min(ForwardIndex.SKETCH_TERMS, entries.size())));
         kept.sort(Comparator.comparingInt(x -> x[0]));
         int base = slot * ForwardIndex.SKETCH_TERMS;
