@@ -9,6 +9,7 @@ Stages (each writes to --out and logs one JSON line per result to --out/metrics.
             sparse_weights float [B,30522]), parity against PyTorch, dynamic int8 quantization (per-channel),
             ONNX Runtime (CPU) evaluation of the int8 model on test.
   ort       only --onnx through ONNX Runtime on test (an exported model brought back to the GPU machine).
+  sim       only --onnx (comma-separated int8 models) on val, simulated int8 in PyTorch (a screen before 'ort').
   tiny      a random 2-layer, hidden-32 BERT exported with a logits [B,S,30522] output, for the encoder's tests.
 Evaluation: docs capped at 256 terms, queries at 64, weights below 0.01 dropped; MRR@10, R@10, R@100, nDCG@10.
 """
@@ -107,7 +108,27 @@ def load_data(args):
         negs = np.load(os.path.join(args.data, "bm25_negatives.npy"))
         assert negs.shape[0] == len(corpus["queries"]["train"])
         corpus["negatives"] = negs
+    if args.extra and not args.smoke:  # mine_pairs.py: training-only pairs from other Debian releases, never held-out text
+        with lzma.open(os.path.join(args.extra, "extra.json.xz"), "rt", encoding="utf-8") as f:
+            extra = json.load(f)
+        extra["negatives"] = np.load(os.path.join(args.extra, "extra_negatives.npy"))
+        assert extra["negatives"].shape[0] == len(extra["queries"])
+        corpus["extra"] = extra
     return corpus
+
+
+def extra_training_set(corpus, doc_tok, tok, args):
+    """Token ids of the extra pairs; an extra document equal to a corpus document keeps the corpus index (so the
+    in-batch duplicate mask sees it), every other one is numbered after the corpus."""
+    extra = corpus["extra"]
+    index = {t: i for i, t in enumerate(corpus["doc_texts"])}
+    own = [index.get(t, -1) for t in extra["doc_texts"]]
+    new = [i for i, o in enumerate(own) if o < 0]
+    number = {e: len(doc_tok) + k for k, e in enumerate(new)}
+    gold = np.array([own[q[2]] if own[q[2]] >= 0 else number[q[2]] for q in extra["queries"]])
+    return {"q_tok": tok([q[1] for q in extra["queries"]], args.query_len),
+            "doc_tok": tok([extra["doc_texts"][e] for e in new], args.doc_len),
+            "gold": gold, "negatives": extra["negatives"]}
 
 
 # ---------------------------------------------------------------- training
@@ -137,7 +158,18 @@ def train(variant, corpus, doc_tok, q_tok, args, device):
     if args.distill > 0:  # soft in-batch rankings of a frozen teacher (e.g. the shipped model, no term cap)
         teacher = load_onnx_model(SpladeBert(), args.teacher_onnx).to(device).eval().requires_grad_(False)
     train_q = corpus["queries"]["train"]
-    n = len(train_q)
+    gold = np.array([q[2] for q in train_q])
+    negs = corpus["negatives"]
+    q_tok, d_tok = list(q_tok), doc_tok
+    if args.extra_pairs:  # train queries + the extra pairs (extra_training_set)
+        ex = corpus["extra_set"]
+        q_tok, d_tok = q_tok + ex["q_tok"], list(doc_tok) + ex["doc_tok"]
+        gold = np.concatenate([gold, ex["gold"]])
+        negs = None if negs is None else np.concatenate([negs, ex["negatives"]])
+    if args.neg_source != "bm25":  # hard negatives from the starting model itself, mined once before training
+        mined = mine_negatives(model, corpus, doc_tok, q_tok, gold, args, device)
+        negs = mined if args.neg_source == "model" or negs is None else np.concatenate([negs, mined], axis=1)
+    n = len(q_tok)
     bs = min(args.batch, n)
     steps_per_epoch = n // bs
     total = steps_per_epoch * args.epochs
@@ -146,9 +178,7 @@ def train(variant, corpus, doc_tok, q_tok, args, device):
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup))))
-    qids_tok = q_tok
-    gold = np.array([q[2] for q in train_q])
-    negs = corpus["negatives"]
+    log(f"{variant}: {n} training queries, {len(d_tok)} documents")
     use_negs = args.kind == "bm25neg" and negs is not None
     amp = device.type == "cuda"
     model.train()
@@ -160,11 +190,11 @@ def train(variant, corpus, doc_tok, q_tok, args, device):
             idx = order[b * bs:(b + 1) * bs]
             doc_idx = gold[idx]
             if use_negs:
-                depth = min(args.neg_depth, negs.shape[1])
+                depth = negs.shape[1] if args.neg_source == "mix" else min(args.neg_depth, negs.shape[1])
                 pick = np.argsort(rng.random((len(idx), depth)), axis=1)[:, :args.negatives]
                 doc_idx = np.concatenate([doc_idx, negs[idx[:, None], pick].T.reshape(-1)])
-            qi, qm = pad([qids_tok[i] for i in idx])
-            di, dm = pad([doc_tok[d] for d in doc_idx])
+            qi, qm = pad([q_tok[i] for i in idx])
+            di, dm = pad([d_tok[d] for d in doc_idx])
             qi, qm, di, dm = (torch.from_numpy(x).to(device, non_blocking=True) for x in (qi, qm, di, dm))
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
                 q = model(qi, qm).float()
@@ -201,6 +231,33 @@ def train(variant, corpus, doc_tok, q_tok, args, device):
                     f"{(time.time() - t_start) / step:.3f}s/step")
     model.eval()
     return model, round(time.time() - t_start, 1)
+
+
+def mine_negatives(model, corpus, doc_tok, q_tok, gold, args, device):
+    """Each training query's `neg_depth` best corpus documents under `model` (documents capped as in training,
+    queries at QUERY_CAP), never its own document nor a val/test query's document (as prepare.py's BM25
+    negatives: nothing about the held-out queries enters training)."""
+    model.eval()
+    n_docs = len(corpus["doc_texts"])
+    banned = torch.zeros(n_docs, dtype=torch.bool, device=device)
+    banned[[q[2] for split in ("val", "test") for q in corpus["queries"][split]]] = True
+    d_idx, d_val = encode_torch(model, doc_tok[:n_docs], args.doc_topk or DOC_CAP, device)
+    doc_dense = densify(d_idx, d_val, device)
+    q_idx, q_val = encode_torch(model, q_tok, QUERY_CAP, device)
+    out = np.zeros((len(q_tok), args.neg_depth), dtype=np.int64)
+    for s in range(0, len(q_tok), 1024):
+        scores = densify(q_idx[s:s + 1024], q_val[s:s + 1024], device) @ doc_dense.T
+        scores[:, banned] = float("-inf")
+        g = torch.as_tensor(gold[s:s + 1024], device=device)
+        own = g < n_docs
+        scores[torch.nonzero(own).squeeze(1), g[own]] = float("-inf")
+        out[s:s + 1024] = torch.topk(scores, args.neg_depth, dim=1).indices.cpu().numpy()
+    del doc_dense
+    assert not np.isin(out, torch.nonzero(banned).squeeze(1).cpu().numpy()).any()
+    assert not (out == gold[:, None]).any()
+    model.train()
+    log(f"mined {out.shape} negatives with the starting model")
+    return out
 
 
 # ---------------------------------------------------------------- encoding and evaluation
@@ -469,6 +526,8 @@ def main():
     p.add_argument("--lambda-d", type=float, default=1e-2)
     p.add_argument("--neg-depth", type=int, default=32)
     p.add_argument("--negatives", type=int, default=1, help="BM25 negatives per query (bm25neg)")
+    p.add_argument("--neg-source", default="bm25",
+                   help="bm25neg's negatives: bm25 (prepare.py), model (mined by the starting model) or mix (both)")
     p.add_argument("--onnx", help="stage 'ort': the exported model to evaluate on test with ONNX Runtime")
     p.add_argument("--max-doc-terms", type=float, default=1e9,
                    help="keep the best val variant among those whose documents average at most this many terms "
@@ -489,6 +548,8 @@ def main():
                    help="export (with --fast-head): the int8 graph ends at the logits [B,S,V]; pooling by the caller")
     p.add_argument("--fast-head", action="store_true",
                    help="export: rewrite the int8 model's head (fast_head.py) and evaluate it one text per run")
+    p.add_argument("--extra", help="folder of mine_pairs.py's extra pairs (extra.json.xz, extra_negatives.npy)")
+    p.add_argument("--extra-pairs", type=int, default=0, help="1: train on the --extra pairs too (variant option)")
     p.add_argument("--query-len", type=int, default=32)
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--ort-threads", type=int, default=os.cpu_count())
@@ -521,6 +582,18 @@ def main():
     eval_doc_tok = tok(corpus["doc_texts"], args.eval_doc_len) if args.eval_doc_len else doc_tok
     q_toks = {n: tok([q[1] for q in corpus["queries"][n]], args.query_len) for n in ("train", "val", "test")}
     log("tokenized", len(doc_tok), "docs; mean doc tokens", float(np.mean([len(s) for s in doc_tok])))
+    if "extra" in corpus:
+        corpus["extra_set"] = extra_training_set(corpus, doc_tok, tok, args)
+        log("extra pairs", len(corpus["extra_set"]["q_tok"]), "new documents", len(corpus["extra_set"]["doc_tok"]))
+
+    if "sim" in stages:  # exported int8 models, simulated in PyTorch (splade.QAT_MASK) on val: a cheap screen
+        for path in args.onnx.split(","):
+            model = load_onnx_model(SpladeBert(), path).to(device).eval()
+            model.qat = True
+            res, _ = eval_split(model, "val", corpus, eval_doc_tok, q_toks, device)
+            record(args.out, stage="sim-val", variant=os.path.basename(path), **res[0])
+            del model
+        return
 
     if "ort" in stages:
         ort_test(args.onnx, os.path.basename(args.onnx), corpus, eval_doc_tok, q_toks, args, device)
@@ -562,7 +635,7 @@ def main():
         torch.cuda.empty_cache() if device.type == "cuda" else None
 
     if "export" in stages:
-        work = "/tmp/export"
+        work = f"/tmp/export-{os.getpid()}"  # runs in parallel on one machine must not share it
         os.makedirs(work, exist_ok=True)
         fp32 = os.path.join(work, "model-fp32.onnx")
         model.qat = False  # the float graph; ONNX Runtime's quantization is what QAT simulated
