@@ -42,7 +42,7 @@ public record EncoderConfig(
     public static final String CLASSPATH_PREFIX = "classpath:";
 
     public static final int DEFAULT_DOCUMENT_MAX_LENGTH = 256;
-    public static final int DEFAULT_DOCUMENT_MAX_TERMS = 256;
+    public static final int DEFAULT_DOCUMENT_MAX_TERMS = 128;
     public static final int DEFAULT_QUERY_MAX_LENGTH = 64;
     public static final int DEFAULT_QUERY_MAX_TERMS = 64;
     public static final float DEFAULT_MIN_WEIGHT = 0.01f;
@@ -88,7 +88,10 @@ public record EncoderConfig(
         return v;
     }
 
-    /** Defaults for documents: bundled model, 256 tokens, 256 terms, weight >= 0.01, batches of 32, warm-up. */
+    /**
+     * Defaults for documents: bundled model, 256 tokens, 128 terms (the cap the bundled model was trained with,
+     * docs/MODEL_CARD.md), weight >= 0.01, batches of 32, warm-up.
+     */
     public static EncoderConfig documentDefaults() {
         return new EncoderConfig(DEFAULT_LOCATION, DEFAULT_LOCATION, DEFAULT_DOCUMENT_MAX_LENGTH,
                 DEFAULT_DOCUMENT_MAX_TERMS, DEFAULT_MIN_WEIGHT, 0, 1, DEFAULT_MAX_BATCH_SIZE, true);

@@ -22,7 +22,7 @@ class EncoderConfigTest {
         assertEquals(EncoderConfig.DEFAULT_LOCATION, D.modelPath());
         assertEquals(EncoderConfig.DEFAULT_LOCATION, D.tokenizerPath());
         assertEquals(256, D.maxLength());
-        assertEquals(256, D.maxTerms());
+        assertEquals(128, D.maxTerms());
         assertEquals(0.01f, D.minWeight());
         assertEquals(0, D.intraOpThreads());
         assertEquals(1, D.sessions());

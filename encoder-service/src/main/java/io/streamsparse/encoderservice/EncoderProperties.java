@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param modelPath        ONNX model file; {@code classpath:default} = the bundled model
  * @param tokenizerPath    HF tokenizer.json; {@code classpath:default} = the bundled tokenizer
  * @param maxLength        tokens per document fed to the model (longer input is truncated and counted)
- * @param maxTerms         non-zeros kept per document vector
+ * @param maxTerms         non-zeros kept per document vector (the bundled model was trained to score with its 128
+ *                         heaviest: docs/MODEL_CARD.md)
  * @param minWeight        weights below this are dropped
  * @param intraOpThreads   ONNX Runtime intra-op threads per session; 0 = the processors shared out among the sessions
  * @param sessions         ONNX Runtime sessions; a poll's documents are encoded on all of them at once, one text per
@@ -36,7 +37,7 @@ public record EncoderProperties(
         @DefaultValue("classpath:default") String modelPath,
         @DefaultValue("classpath:default") String tokenizerPath,
         @DefaultValue("256") int maxLength,
-        @DefaultValue("256") int maxTerms,
+        @DefaultValue("128") int maxTerms,
         @DefaultValue("0.01") float minWeight,
         @DefaultValue("0") int intraOpThreads,
         @DefaultValue("2") int sessions,
