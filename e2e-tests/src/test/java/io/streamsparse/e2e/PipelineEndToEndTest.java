@@ -328,9 +328,11 @@ class PipelineEndToEndTest {
     /**
      * Hybrid retrieval end to end (encoder-service writes each document's lexical BM25 vector, index-service keeps it
      * in a second index per shard, the query service searches both and fuses): an invented part number, a literal
-     * string the learned model has no meaning for, is found first through the lexical index, while the learned
-     * ranking alone puts a document that does not contain it first (the model scores the pieces of such strings
-     * about alike in texts with other invented codes, here a mineral's name and a printer fault code).
+     * string, among texts with other invented codes (a mineral's name, a printer fault code), is found first, and its
+     * fused score shows that the lexical index found it: with linear fusion a hit scores
+     * {@code (1 - w) * learned / bestLearned + w * lexical / bestLexical}, so a score above {@code 1 - w} needs a
+     * lexical score, whatever the learned model makes of the string (the default model ranks it first on its own
+     * since run 13, the model before did not).
      */
     @Test
     @Order(5)
@@ -350,11 +352,10 @@ class PipelineEndToEndTest {
         JsonNode hybrid = search("QX7791ZB", 3, "");
         assertThat(hybrid.path("fusion").asString()).isEqualTo("linear w=0.2");
         assertThat(ids(hybrid)).first().isEqualTo("faucet-kit");
-        assertThat(hybrid.path("hits").get(0).path("score").asDouble()).isBetween(0.0, 1.0);
+        assertThat(hybrid.path("hits").get(0).path("score").asDouble()).as("fused score: learned share 0.8 + lexical")
+                .isGreaterThan(0.8 + 1e-6).isLessThanOrEqualTo(1.0 + 1e-6);
         assertThat(ids(search("QX7791ZB", 3, "rrf"))).first().isEqualTo("faucet-kit");
-        JsonNode learnedOnly = search("QX7791ZB", 3, "none");
-        assertThat(learnedOnly.path("fusion").asString()).isEqualTo("none");
-        assertThat(ids(learnedOnly)).as("the learned ranking alone").first().isNotEqualTo("faucet-kit");
+        assertThat(search("QX7791ZB", 3, "none").path("fusion").asString()).isEqualTo("none");
     }
 
     @Test
