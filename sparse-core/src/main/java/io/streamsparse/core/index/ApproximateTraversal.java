@@ -13,6 +13,14 @@ import org.roaringbitmap.RoaringBitmap;
  * entries, {@link ForwardIndex}) rules it out ({@link #SKETCH_GATE}); then score the list's tail (not yet blocked)
  * the same way.
  *
+ * <p><b>Memory-level parallelism.</b> A visited block's candidates sit at random slots, so each sketch is a cache
+ * (and TLB) miss; scored one after the other, the 64-entry sketch loop of one candidate fills the out-of-order window
+ * before the next candidate's loads issue, and the misses are paid in series. The traversal therefore first collects
+ * a block's unseen candidates and loads one int of each of their sketch lines in a tight loop
+ * ({@link ScoreKernels#touchSketches}: independent loads, all in flight at once), then scores them: -25 % p50 on the
+ * real doc corpus (docs/BENCHMARKS.md, issue 10). Java has no prefetch instruction; the loads' sum goes to a field
+ * so that the JIT keeps them.
+ *
  * <p><b>Calibration.</b> A summary keeps a block's heaviest coordinates only ({@code summaryAlpha},
  * {@code summaryMaxTerms}), so its score underestimates the block's documents by however much query mass falls on
  * the dropped coordinates. On peaked vectors that is little; on flat ones (hundreds of similar weights per document,
@@ -92,21 +100,33 @@ final class ApproximateTraversal {
                     break;
                 }
                 int b = (int) key;
-                float blockBest = 0f;
+                int[] candidates = scratch.candidates(blockStart[b + 1] - blockStart[b]);
+                int candidateCount = 0;
+                int slotLimit = v.slotLimit;
                 for (int j = blockStart[b], end = blockStart[b + 1]; j < end; j++) {
                     int s = docs[j];
-                    if (v.visible(s) && scratch.markSeen(s) && (allowed == null || allowed.contains(s))) {
-                        if (top.full()) {
-                            float sketchScore = ScoreKernels.sketchScore(q, v, s);
-                            if (sketchScore < SKETCH_GATE * top.threshold()) {
-                                continue;
-                            }
-                        }
-                        float score = ScoreKernels.approximateScoreSlot(q, v, s);
-                        top.offer(s, score);
-                        blockBest = Math.max(blockBest, score);
-                        scored++;
+                    // a slot at or past the limit is not in this view; one below it may be dead, which the sketch
+                    // gate need not know: visibility is checked only for the few candidates scored in full
+                    if (s < slotLimit && scratch.markSeen(s) && (allowed == null || allowed.contains(s))) {
+                        candidates[candidateCount++] = s;
                     }
+                }
+                if (top.full()) {
+                    scratch.touched += ScoreKernels.touchSketches(v, candidates, candidateCount);
+                }
+                float blockBest = 0f;
+                for (int j = 0; j < candidateCount; j++) {
+                    int s = candidates[j];
+                    if (top.full() && ScoreKernels.sketchScore(q, v, s) < SKETCH_GATE * top.threshold()) {
+                        continue;
+                    }
+                    if (!v.visible(s)) {
+                        continue;
+                    }
+                    float score = ScoreKernels.approximateScoreSlot(q, v, s);
+                    top.offer(s, score);
+                    blockBest = Math.max(blockBest, score);
+                    scored++;
                 }
                 if (blockBest > 0f && summaryScore > 0f) {
                     trueScoreSum += blockBest;

@@ -44,11 +44,18 @@ final class QueryScratch {
         return true;
     }
 
+    /** Sink of {@link ScoreKernels#touchSketches}: a field, so that the JIT cannot drop the loads. */
+    int touched;
+    private int[] candidates = new int[64];
     private long[] termOrder = new long[64];
     private long[] blockOrder = new long[256];
 
     long[] termOrder(int n) {
         return termOrder = ArrayGrowth.scratch(termOrder, n);
+    }
+
+    int[] candidates(int n) {
+        return candidates = ArrayGrowth.scratch(candidates, n);
     }
 
     long[] blockOrder(int n) {

@@ -87,6 +87,24 @@ final class ScoreKernels {
         return s * v.scale[slot] * v.featureUnit;
     }
 
+    /**
+     * Loads one int of every cache line of the sketches of {@code slots[0 .. count)} and returns their sum, so that
+     * the misses of a block's candidates overlap before {@link #sketchScore} reads them (see
+     * {@link ApproximateTraversal}); the caller stores the sum where the JIT cannot prove it unused.
+     */
+    static int touchSketches(View v, int[] slots, int count) {
+        int[] sketch = v.sketch;
+        int sum = 0;
+        for (int i = 0; i < count; i++) {
+            int base = slots[i] * ForwardIndex.SKETCH_TERMS;
+            // a sketch is 256 bytes; the array header shifts it off line boundaries, so it spans 4 or 5 lines of
+            // 64 bytes: one int per 16 and the last one touch each of them
+            sum += sketch[base] + sketch[base + 16] + sketch[base + 32] + sketch[base + 48]
+                    + sketch[base + ForwardIndex.SKETCH_TERMS - 1];
+        }
+        return sum;
+    }
+
     /** Σ q[terms[i]] · code[i] over a summary run (one-byte codes); multiply by the block scale after. */
     static float summaryDot(float[] q, int[] terms, byte[] codes, int from, int to) {
         float s = 0f;
