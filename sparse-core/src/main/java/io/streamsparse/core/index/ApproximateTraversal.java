@@ -17,9 +17,9 @@ import org.roaringbitmap.RoaringBitmap;
  * (and TLB) miss; scored one after the other, the 64-entry sketch loop of one candidate fills the out-of-order window
  * before the next candidate's loads issue, and the misses are paid in series. The traversal therefore first collects
  * a block's unseen candidates and loads one int of each of their sketch lines in a tight loop
- * ({@link ScoreKernels#touchSketches}: independent loads, all in flight at once), then scores them: -25 % p50 on the
- * real doc corpus (docs/BENCHMARKS.md, issue 10). Java has no prefetch instruction; the loads' sum goes to a field
- * so that the JIT keeps them.
+ * ({@link ScoreKernels#touchSketches}: independent loads, all in flight at once), then scores them: -12 to -19 %
+ * p50 on the real doc corpus (docs/BENCHMARKS.md, issue 10). Java has no prefetch instruction; the loads' sum goes
+ * to a field so that the JIT keeps them.
  *
  * <p><b>Calibration.</b> A summary keeps a block's heaviest coordinates only ({@code summaryAlpha},
  * {@code summaryMaxTerms}), so its score underestimates the block's documents by however much query mass falls on
