@@ -1,5 +1,6 @@
 package io.streamsparse.e2e.bench;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
@@ -81,7 +82,7 @@ public final class FreshnessBenchmark {
         ConfigurableApplicationContext index = IndexServiceApplication.builder().run("--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
                 "--streamsparse.index.partitions=0", "--streamsparse.index.snapshot-dir=" + snapshots,
-                "--logging.level.root=WARN");
+                "--logging.level.root=WARN", "--logging.level.io.streamsparse.index.Shards=INFO");
         ApplicationAvailability availability = index.getBean(ApplicationAvailability.class);
         while (availability.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC) {
             Thread.sleep(100);
@@ -109,9 +110,12 @@ public final class FreshnessBenchmark {
         HistogramSnapshot before = null;
         ThreadCpu.Sample cpuBefore = null;
         long measuredStart = 0;
+        Gauge applied = index.getBean(MeterRegistry.class).get("streamsparse.index.applied.offset").gauge();
+        Backlog backlog = new Backlog(applied, rate);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
             long start = System.nanoTime();
             long startMillis = System.currentTimeMillis();
+            backlog.start(start, startMillis);
             for (int i = 0; i < total; i++) {
                 long dueNanos = (long) (i * 1e9 / rate);
                 long wait = start + dueNanos - System.nanoTime();
@@ -128,6 +132,7 @@ public final class FreshnessBenchmark {
                 }
                 producer.send(new ProducerRecord<>("sparse-vectors", 0, startMillis + dueNanos / 1_000_000,
                         corpus.docId(i % idPool), values[i % values.length]));
+                backlog.sent = i + 1;
             }
             producer.flush();
         }
@@ -139,6 +144,7 @@ public final class FreshnessBenchmark {
             Thread.sleep(50);
         }
         HistogramSnapshot after = freshness.takeSnapshot();
+        backlog.stop();
         long updates = after.count() - before.count();
         double achieved = (rate * seconds) / (measuredNanos / 1e9);
         double p50 = percentileMillis(before, after, 0.50);
@@ -147,11 +153,91 @@ public final class FreshnessBenchmark {
                 updates, p50, p99, after.max(TimeUnit.MILLISECONDS));
         System.out.printf("CPU over the measured %.1f s:%n%s",
                 measuredNanos / 1e9, ThreadCpu.report(cpuBefore, cpuAfter, measuredNanos));
+        System.out.print(backlog.report(warmupSeconds));
         System.out.printf("RESULT freshness rate=%d achieved=%.0f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f updates=%d%n",
                 rate, achieved, p50, p99, after.max(TimeUnit.MILLISECONDS), updates);
         index.close();
         broker.destroy();
         System.exit(0);
+    }
+
+    /**
+     * The consumer's backlog over time: every 10 ms, records sent minus records applied (the service's applied-offset
+     * gauge), and the time the JVM spent in GC; per second the largest backlog, as the delay it means at the rate.
+     * The seconds when that delay passed 50 ms say when the index fell behind, for a JFR recording or the service's
+     * log to say why.
+     */
+    static final class Backlog {
+        private final Gauge applied;
+        private final int rate;
+        volatile long sent;
+        private final List<long[]> seconds = new java.util.ArrayList<>();
+        private volatile boolean running = true;
+        private Thread thread;
+        private long startMillis;
+
+        Backlog(Gauge applied, int rate) {
+            this.applied = applied;
+            this.rate = rate;
+        }
+
+        void start(long startNanos, long startMillis) {
+            this.startMillis = startMillis;
+            thread = new Thread(() -> {
+                long[] second = null;
+                while (running) {
+                    int s = (int) ((System.nanoTime() - startNanos) / 1_000_000_000L);
+                    if (second == null || seconds.size() <= s) {
+                        second = new long[] {s, 0, gcMillis()};
+                        synchronized (seconds) {
+                            seconds.add(second);
+                        }
+                    }
+                    second[1] = Math.max(second[1], sent - (long) applied.value() - 1);
+                    LockSupport.parkNanos(10_000_000);
+                }
+            }, "backlog-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join();
+        }
+
+        private static long gcMillis() {
+            long sum = 0;
+            for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                sum += Math.max(0, gc.getCollectionTime());
+            }
+            return sum;
+        }
+
+        /** The seconds after the warm-up whose largest backlog meant more than 50 ms. */
+        String report(int warmupSeconds) {
+            StringBuilder out = new StringBuilder();
+            int behind = 0;
+            int measured = 0;
+            synchronized (seconds) {
+                for (int i = 0; i < seconds.size(); i++) {
+                    long[] s = seconds.get(i);
+                    if (s[0] < warmupSeconds) {
+                        continue;
+                    }
+                    measured++;
+                    double delayMillis = s[1] * 1000.0 / rate;
+                    if (delayMillis > 50) {
+                        behind++;
+                        long gc = (i + 1 < seconds.size() ? seconds.get(i + 1)[2] : gcMillis()) - s[2];
+                        out.append(String.format("  second %3d (%tT): backlog up to %,7d records (%,7.0f ms), GC %,4d ms%n",
+                                s[0], startMillis + 1000 * s[0], s[1], delayMillis, gc));
+                    }
+                }
+            }
+            return String.format("seconds after the warm-up with a backlog above 50 ms: %d of %d%n", behind, measured)
+                    + out;
+        }
     }
 
     /** Upper bucket edge (ms) holding quantile {@code q} of the observations between two snapshots. */
