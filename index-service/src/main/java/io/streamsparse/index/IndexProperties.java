@@ -21,10 +21,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param snapshotRetain        snapshots kept per shard (older ones are deleted after a successful write)
  * @param snapshotOnShutdown    snapshot changed shards on a clean shutdown
  * @param maintainBudget most time the consumer thread spends re-blocking drifted inverted lists after an applied
- *                       batch, and never longer than applying that batch took (the engine runs in deferred
- *                       re-blocking mode: an upsert costs O(nnz) and re-blocking happens between polls, bounded so
- *                       that it never starves applying updates; when idle, and before a shard first reports ready,
- *                       everything pending is re-blocked)
+ *                       batch, and never longer than half of applying that batch took; none while records wait in the
+ *                       consumer (the engine runs in deferred re-blocking mode: an upsert costs O(nnz) and
+ *                       re-blocking happens between polls, bounded so that it never starves applying updates; when
+ *                       idle, and before a shard first reports ready, everything pending is re-blocked)
  * @param maxK           largest k a search may ask for
  * @param maxQueryTerms  largest number of non-zeros in a query vector
  * @param maxBodyBytes   largest accepted request body (413 beyond, chunked or not)

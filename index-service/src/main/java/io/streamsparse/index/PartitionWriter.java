@@ -92,9 +92,9 @@ final class PartitionWriter {
 
     /**
      * After a batch ({@code idle == false}) or when idle, with the consumer's position and lag: hands re-blocking
-     * work on (in the background mode that is only publishing finished lists; otherwise within a budget of half the
-     * batch's apply time, only {@link #MIN_MAINTAIN_NANOS} while records wait ({@code currentLag > 0}), all of it
-     * when idle or on first catching up) and records whether the partition has
+     * work on (in the background mode that is only publishing finished lists; otherwise, while records wait in the
+     * consumer ({@code currentLag > 0}) none at all, else within a budget of half the batch's apply time and at least
+     * {@link #MIN_MAINTAIN_NANOS}; all of it when idle or on first catching up) and records whether the partition has
      * caught up with its end offset as seen at start. Returns true when it caught up just now.
      */
     boolean afterBatch(long position, long currentLag, boolean idle, long applyNanos, long maintainBudgetNanos) {
@@ -104,13 +104,14 @@ final class PartitionWriter {
         boolean catchingUp = !caughtUp && position >= catchUpTarget;
         if (idle || catchingUp || shard.config().reblockMode() == IndexConfig.ReblockMode.BACKGROUND) {
             shard.maintain(Integer.MAX_VALUE);
-        } else {
-            // while updates stream, re-blocking takes at most half as long as applying the batch did, so records wait
-            // behind it for at most half their own batch's time; while records wait in the consumer already (lag > 0)
-            // only the minimum, so that a consumer that fell behind catches up instead of re-blocking (at 10k/s,
-            // re-blocking up to the apply time kept it seconds behind: docs/BENCHMARKS.md, freshness)
-            long budget = currentLag > 0 ? MIN_MAINTAIN_NANOS
-                    : Math.min(maintainBudgetNanos, Math.max(MIN_MAINTAIN_NANOS, applyNanos / 2));
+        } else if (currentLag <= 0) {
+            // re-blocking takes at most half as long as applying the batch did, so the next records wait behind it
+            // for at most half their own batch's time. While records wait already (lag > 0) it waits instead: one
+            // step re-blocks up to MAINTAIN_STEP_LISTS lists, and the rebuild of a big list takes milliseconds, so
+            // even a 1 ms budget kept a consumer that had fallen behind seconds behind at 10k/s (docs/BENCHMARKS.md,
+            // freshness). Drifted lists only make searches scan longer tails meanwhile; re-blocking resumes at the
+            // first batch that leaves nothing waiting
+            long budget = Math.min(maintainBudgetNanos, Math.max(MIN_MAINTAIN_NANOS, applyNanos / 2));
             long start = System.nanoTime();
             do {
                 shard.maintain(MAINTAIN_STEP_LISTS);
@@ -120,6 +121,11 @@ final class PartitionWriter {
             caughtUp = true;
         }
         return catchingUp;
+    }
+
+    /** Lists of both indexes waiting for re-blocking. */
+    int pendingReblocks() {
+        return shard.pendingReblocks();
     }
 
     /** Whether the snapshot policy asks for a snapshot now (by update count or by age). */

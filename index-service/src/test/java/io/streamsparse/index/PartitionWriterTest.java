@@ -19,7 +19,11 @@ class PartitionWriterTest {
     Path dir;
 
     private PartitionWriter writer(long catchUpTarget) {
-        IndexConfig config = IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.BACKGROUND);
+        return writer(catchUpTarget, IndexConfig.ReblockMode.BACKGROUND);
+    }
+
+    private PartitionWriter writer(long catchUpTarget, IndexConfig.ReblockMode mode) {
+        IndexConfig config = IndexConfig.defaults().withReblockMode(mode);
         return new PartitionWriter(3, HybridShard.empty(config), new SnapshotStore(dir, 3, 2),
                 new SnapshotStore(dir.resolve(Shards.LEXICAL_DIR), 3, 2), 0L, catchUpTarget);
     }
@@ -53,6 +57,30 @@ class PartitionWriterTest {
         assertTrue(w.afterBatch(2, 0, false, 1_000, 1_000_000), "caught up just now");
         assertTrue(w.isCaughtUp());
         assertFalse(w.afterBatch(2, 0, true, 0, 1_000_000), "only once");
+        w.close();
+    }
+
+    @Test
+    void reblocksOnlyWhenNoRecordWaits() {
+        PartitionWriter w = writer(0, IndexConfig.ReblockMode.DEFERRED);
+        SyntheticCorpus c = new SyntheticCorpus(6);
+        int offset = 0;
+        while (w.pendingReblocks() == 0) {
+            w.apply(offset, c.docId(offset), SparseVectorCodec.encode(c.document(offset)));
+            offset++;
+        }
+        assertTrue(w.afterBatch(offset, 0, true, 0, 1_000_000), "caught up, idle: everything re-blocked");
+        assertEquals(0, w.pendingReblocks());
+        int first = offset;
+        while (w.pendingReblocks() == 0) {
+            w.apply(offset, c.docId(offset - first), SparseVectorCodec.encode(c.document(offset)));
+            offset++;
+        }
+        int pending = w.pendingReblocks();
+        assertFalse(w.afterBatch(offset, 500, false, 1_000_000_000L, 1_000_000_000L));
+        assertEquals(pending, w.pendingReblocks(), "records wait: no list re-blocked, however long the batch took");
+        w.afterBatch(offset, 0, false, 1_000_000_000L, 1_000_000_000L);
+        assertTrue(w.pendingReblocks() < pending, "nothing waits: re-blocking within the budget");
         w.close();
     }
 
