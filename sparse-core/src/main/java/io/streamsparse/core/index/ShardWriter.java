@@ -461,26 +461,10 @@ public final class ShardWriter implements AutoCloseable {
             }
             total += run.postings();
         }
-        int pairs = 0;
         int[] termOfPair = pairTerm = ArrayGrowth.scratch(pairTerm, f.start[to] - f.start[restFrom]);
         int[] slotOfPair = pairSlot = ArrayGrowth.scratch(pairSlot, termOfPair.length);
+        int pairs = StagedRun.collectAdmitted(f, restFrom, to, admitWeight, termOfPair, slotOfPair, count, 0);
         long[] died = f.died;
-        for (int s = restFrom; s < to; s++) {
-            if (died[s] != 0) {
-                continue; // replaced or deleted while staged: never listed
-            }
-            float scale = f.scale[s];
-            for (int e = f.start[s], end = f.start[s + 1]; e < end; e++) {
-                int t = f.terms[e];
-                float w = f.code(e) * scale;
-                if (w == 0f || w < admitWeight[t]) {
-                    continue; // scores nothing, or below the list's pruning threshold (a batch build prunes it too)
-                }
-                count[t]++;
-                termOfPair[pairs] = t;
-                slotOfPair[pairs++] = s;
-            }
-        }
         // groups in term order: the lists array and the flat per-term arrays are then read in address order, and a
         // sequential pass over the counts (a few microseconds) is cheaper than sorting the touched terms
         int vocab = count.length;

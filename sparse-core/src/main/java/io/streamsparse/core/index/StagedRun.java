@@ -49,23 +49,11 @@ final class StagedRun {
                           int[] pairSlot) {
         int vocab = admitWeight.length;
         int[] groupStart = new int[vocab + 1];
-        int pairs = 0;
+        int pairs = collectAdmitted(f, from, to, admitWeight, pairTerm, pairSlot, groupStart, 1);
         int present = 0;
-        for (int s = from; s < to; s++) {
-            if (f.died[s] != 0) {
-                continue;
-            }
-            float scale = f.scale[s];
-            for (int e = f.start[s], end = f.start[s + 1]; e < end; e++) {
-                int t = f.terms[e];
-                float w = f.code(e) * scale;
-                if (w != 0f && w >= admitWeight[t]) {
-                    if (groupStart[t + 1]++ == 0) {
-                        present++;
-                    }
-                    pairTerm[pairs] = t;
-                    pairSlot[pairs++] = s;
-                }
+        for (int t = 0; t < vocab; t++) {
+            if (groupStart[t + 1] != 0) {
+                present++;
             }
         }
         int[] presentTerms = new int[present];
@@ -84,6 +72,35 @@ final class StagedRun {
         System.arraycopy(groupStart, 0, groupStart, 1, vocab - 1);
         groupStart[0] = 0;
         return new StagedRun(number, from, to, groupStart, slots, presentTerms);
+    }
+
+    /**
+     * The admission rule of the move into the tails, shared by sealing and moving: collects the (term, slot) pairs of
+     * the slots {@code [from, to)} of {@code f} not dead yet whose weight is non-zero and at least
+     * {@code admitWeight[term]} into {@code pairTerm} / {@code pairSlot} (slot order), counting them in
+     * {@code perTerm[term + shift]}; returns how many.
+     */
+    static int collectAdmitted(ForwardIndex f, int from, int to, float[] admitWeight, int[] pairTerm, int[] pairSlot,
+                               int[] perTerm, int shift) {
+        int pairs = 0;
+        long[] died = f.died;
+        for (int s = from; s < to; s++) {
+            if (died[s] != 0) {
+                continue; // replaced or deleted while staged: never listed
+            }
+            float scale = f.scale[s];
+            for (int e = f.start[s], end = f.start[s + 1]; e < end; e++) {
+                int t = f.terms[e];
+                float w = f.code(e) * scale;
+                // zero scores nothing; below the list's pruning threshold a batch build prunes it too
+                if (w != 0f && w >= admitWeight[t]) {
+                    perTerm[t + shift]++;
+                    pairTerm[pairs] = t;
+                    pairSlot[pairs++] = s;
+                }
+            }
+        }
+        return pairs;
     }
 
     /** Start of {@code term}'s slots in {@link #slots()}. */
