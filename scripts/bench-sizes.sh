@@ -32,8 +32,9 @@ results=()
 for size in ${sizes//,/ }; do
   log="bench-$name-$size.log"
   echo "== $name docs=$size -> $log ($(uptime))" >&2
-  # the Vector API kernel (ScoreKernels) needs the incubator module; without it the scalar loop runs
-  java -Xmx12g --add-modules jdk.incubator.vector -jar "$jar" --docs "$size" "${data_args[@]}" "$@" > "$log"
+  # the Vector API kernel (ScoreKernels) needs the incubator module; without it the scalar loop runs. Huge pages, as
+  # the index service runs (k8s, run-local.sh): the random forward-index reads miss the TLB far less
+  java -Xmx12g --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages -jar "$jar" --docs "$size" "${data_args[@]}" "$@" > "$log"
   results+=("$(grep '^RESULT ' "$log" | tail -1)")
 done
 printf '%s\n' "${results[@]}"

@@ -315,9 +315,10 @@ start encoder-service "$LOGS/encoder-service.log" java $JAVA_OPTS "$TMP_OPT" \
 index_urls=""
 for i in "${!index_ports[@]}"; do
   port=${index_ports[$i]} name=${index_names[$i]}
-  # shellcheck disable=SC2086 # the Vector API scoring kernel needs the incubator module (scalar loop without it)
+  # shellcheck disable=SC2086 # the Vector API scoring kernel needs the incubator module (scalar loop without it);
+  # huge pages cut the TLB misses of the index's random reads (docs/BENCHMARKS.md)
   start "$name" "$LOGS/$name.log" java $JAVA_OPTS "$TMP_OPT" --add-modules jdk.incubator.vector \
-    -jar index-service/target/index-service-$VERSION-exec.jar \
+    -XX:+UseTransparentHugePages -jar index-service/target/index-service-$VERSION-exec.jar \
     --server.port="$port" --spring.kafka.bootstrap-servers="$BOOTSTRAP" \
     --streamsparse.index.partitions="$((i / replicas))" --streamsparse.index.snapshot-dir="$LOCAL/$name"
   index_urls+=${index_urls:+,}http://127.0.0.1:$port
