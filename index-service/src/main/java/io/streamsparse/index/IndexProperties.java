@@ -20,11 +20,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param snapshotInterval      ... or when it has changed and its newest snapshot is this old
  * @param snapshotRetain        snapshots kept per shard (older ones are deleted after a successful write)
  * @param snapshotOnShutdown    snapshot changed shards on a clean shutdown
- * @param maintainBudget most time the consumer thread spends re-blocking drifted inverted lists after an applied
- *                       batch, and never longer than half of applying that batch took; none while records wait in the
- *                       consumer (the engine runs in deferred re-blocking mode: an upsert costs O(nnz) and
- *                       re-blocking happens between polls, bounded so that it never starves applying updates; when
- *                       idle, and before a shard first reports ready, everything pending is re-blocked)
+ * @param reblock        where drifted inverted lists are re-blocked: {@code background} (default: a builder thread
+ *                       per index merges them from a published view and the consumer thread only installs the
+ *                       results, so applying records never waits for a merge) or {@code deferred} (on the consumer
+ *                       thread between polls, within {@code maintainBudget})
+ * @param reblockCpuShare background mode: the share of one core each index's builder thread may use, in (0, 1]
+ *                       (a partition has two indexes, learned and lexical); the rest stays with the consumer, the
+ *                       searches and, on a small node, the broker
+ * @param maintainBudget deferred mode: most time the consumer thread spends re-blocking drifted inverted lists after
+ *                       an applied batch, and never longer than half of applying that batch took; none while records
+ *                       wait in the consumer (an upsert costs O(nnz) and re-blocking happens between polls, bounded
+ *                       so that it never starves applying updates; when idle, and before a shard first reports
+ *                       ready, everything pending is re-blocked)
  * @param maxK           largest k a search may ask for
  * @param maxQueryTerms  largest number of non-zeros in a query vector
  * @param maxBodyBytes   largest accepted request body (413 beyond, chunked or not)
@@ -42,6 +49,8 @@ public record IndexProperties(
         @DefaultValue("5m") Duration snapshotInterval,
         @DefaultValue("2") int snapshotRetain,
         @DefaultValue("true") boolean snapshotOnShutdown,
+        @DefaultValue("background") IndexConfig.ReblockMode reblock,
+        @DefaultValue("0.25") double reblockCpuShare,
         @DefaultValue("50ms") Duration maintainBudget,
         @DefaultValue("1000") int maxK,
         @DefaultValue("1024") int maxQueryTerms,
@@ -69,13 +78,9 @@ public record IndexProperties(
     public record Engine(Integer vocabularySize, Integer blockSize, Integer pruneLambda, Float summaryAlpha, Integer summaryMaxTerms,
                          Integer queryCut, Float heapFactor) {
 
-        /**
-         * The engine config the service builds shards with: deferred re-blocking (between polls, within a budget),
-         * these knobs. Background re-blocking raises the engine's upsert rate but, unthrottled, takes a core the
-         * consumer, broker and producer need: freshness at 5k/s was worse with it (docs/BENCHMARKS.md).
-         */
+        /** The engine's defaults with these build knobs (the re-blocking mode is the service's, {@link #indexConfig()}). */
         public IndexConfig indexConfig() {
-            IndexConfig c = IndexConfig.defaults().withReblockMode(IndexConfig.ReblockMode.DEFERRED);
+            IndexConfig c = IndexConfig.defaults();
             if (vocabularySize != null) {
                 c = c.withVocabularySize(vocabularySize);
             }
@@ -107,6 +112,11 @@ public record IndexProperties(
         }
     }
 
+    /** The engine config the service builds shards with: the engine knobs, re-blocked as {@code reblock} says. */
+    public IndexConfig indexConfig() {
+        return engine.indexConfig().withReblockMode(reblock);
+    }
+
     public IndexProperties {
         if (partitions == null || partitions.isEmpty()) {
             throw new IllegalArgumentException("streamsparse.index.partitions must name at least one partition");
@@ -122,6 +132,13 @@ public record IndexProperties(
         if (snapshotEveryUpdates < 1 || snapshotRetain < 1 || snapshotInterval.isNegative()) {
             throw new IllegalArgumentException("snapshot policy must be positive: every-updates="
                     + snapshotEveryUpdates + " retain=" + snapshotRetain + " interval=" + snapshotInterval);
+        }
+        if (reblock == IndexConfig.ReblockMode.INLINE) {
+            throw new IllegalArgumentException("reblock must be background or deferred (inline would re-block on the "
+                    + "consumer thread inside every update), was inline");
+        }
+        if (!(reblockCpuShare > 0 && reblockCpuShare <= 1)) {
+            throw new IllegalArgumentException("reblock-cpu-share must be in (0, 1], was " + reblockCpuShare);
         }
         if (maintainBudget.isNegative()) {
             throw new IllegalArgumentException("maintain-budget must be >= 0, was " + maintainBudget);

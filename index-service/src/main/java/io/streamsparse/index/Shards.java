@@ -77,7 +77,7 @@ public class Shards {
         try (Consumer<?, ?> consumer = consumerFactory.createConsumer("index-catch-up", "probe")) {
             consumer.endOffsets(partitions).forEach((tp, end) -> catchUpTargets.put(tp.partition(), end));
         }
-        IndexConfig engineConfig = properties.engine().indexConfig();
+        IndexConfig engineConfig = properties.indexConfig();
         for (int p : properties.partitions()) {
             SnapshotStore store = new SnapshotStore(properties.snapshotDir(), p, properties.snapshotRetain());
             SnapshotStore lexicalStore = new SnapshotStore(properties.snapshotDir().resolve(LEXICAL_DIR), p,
@@ -88,6 +88,8 @@ public class Shards {
             SnapshotStore.Loaded lexicalLoaded = lexicalStore.loadNewest();
             corrupt.increment(lexicalLoaded.skippedCorrupt());
             ShardWriter lexical = restore(p, "lexical", lexicalStore, lexicalLoaded, engineConfig);
+            learned.reblockCpuShare(properties.reblockCpuShare());
+            lexical.reblockCpuShare(properties.reblockCpuShare());
             long lastSnapshot = loaded.file() == null ? 0 : loaded.file().toFile().lastModified();
             PartitionWriter writer = new PartitionWriter(p, new HybridShard(learned, lexical), store, lexicalStore,
                     lastSnapshot, catchUpTargets.getOrDefault(p, 0L));

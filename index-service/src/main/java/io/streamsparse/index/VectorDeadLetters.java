@@ -43,7 +43,7 @@ public class VectorDeadLetters {
     private final int vocabularySize;
 
     public VectorDeadLetters(IndexProperties properties) {
-        this.vocabularySize = properties.engine().indexConfig().vocabularySize();
+        this.vocabularySize = properties.indexConfig().vocabularySize();
     }
 
     @KafkaListener(id = "index-service-dead-letters", groupId = "${streamsparse.index.topic:sparse-vectors}.dead-letter-writer",

@@ -76,7 +76,8 @@ final class Reblocker implements AutoCloseable {
     private final LinkedBlockingQueue<Job> done = new LinkedBlockingQueue<>(MAX_IN_FLIGHT);
     private final Thread thread;
     private volatile boolean closed;
-    private final double cpuShare;
+    /** Read by the builder after each job, so that a new share takes effect at once. */
+    private volatile double cpuShare;
 
     private Reblocker(IndexConfig config, String threadName) {
         this.builder = new ListBuilder(config);
@@ -143,6 +144,14 @@ final class Reblocker implements AutoCloseable {
         return todo.size();
     }
 
+    /** Sets the share of one core the builder may use, in (0, 1]; the system property gives the initial one. */
+    void cpuShare(double share) {
+        if (!(share > 0 && share <= 1)) {
+            throw new IllegalArgumentException("re-blocking CPU share must be in (0, 1], was " + share);
+        }
+        cpuShare = share;
+    }
+
     static double cpuShare(String value) {
         double share;
         try {
@@ -158,11 +167,11 @@ final class Reblocker implements AutoCloseable {
 
     private void loop() {
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-        double sleepPerBusy = 1 / cpuShare - 1;
         long owedSleep = 0;
         try {
             while (!closed) {
                 Job job = todo.take();
+                double sleepPerBusy = 1 / cpuShare - 1;
                 long busy0 = sleepPerBusy > 0 ? cpu.getCurrentThreadCpuTime() : 0;
                 run(job);
                 if (sleepPerBusy > 0) {

@@ -926,6 +926,17 @@ public final class ShardWriter implements AutoCloseable {
         return ShardImages.image(config, view);
     }
 
+    /**
+     * Background mode: the share of one core, in (0, 1], the re-blocking thread may use from its next job on (the
+     * initial one is {@value Reblocker#DEFAULT_CPU_SHARE}, or the system property {@value Reblocker#CPU_SHARE_PROPERTY});
+     * a service sets it to leave room for its consumer, broker and searches. Other modes have no such thread: ignored.
+     */
+    public void reblockCpuShare(double share) {
+        if (reblocker != null) {
+            reblocker.cpuShare(share);
+        }
+    }
+
     /** Stops the background re-blocking thread, if any; the published state stays readable. */
     @Override
     public void close() {
