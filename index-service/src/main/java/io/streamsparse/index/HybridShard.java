@@ -1,5 +1,6 @@
 package io.streamsparse.index;
 
+import io.streamsparse.core.index.ImageCapture;
 import io.streamsparse.core.index.IndexConfig;
 import io.streamsparse.core.index.ShardImage;
 import io.streamsparse.core.index.ShardReader;
@@ -31,6 +32,13 @@ public final class HybridShard implements AutoCloseable {
 
     /** Both indexes' state for a snapshot. */
     public record Images(ShardImage learned, ShardImage lexical) {
+    }
+
+    /** Both indexes' state captured at one offset on the writer's thread; {@link #build()} copies it on any thread. */
+    public record Captures(ImageCapture learned, ImageCapture lexical) {
+        public Images build() {
+            return new Images(learned.build(), lexical.build());
+        }
     }
 
     private final ShardWriter learned;
@@ -108,7 +116,12 @@ public final class HybridShard implements AutoCloseable {
     }
 
     public Images images() {
-        return new Images(learned.image(), lexical.image());
+        return captureImages().build();
+    }
+
+    /** Writer thread: both indexes' state now, cheaply (see {@link ImageCapture}); the copy is the caller's. */
+    public Captures captureImages() {
+        return new Captures(learned.captureImage(), lexical.captureImage());
     }
 
     /**

@@ -138,10 +138,13 @@ final class PartitionWriter {
         return updatesSinceSnapshot > 0;
     }
 
-    /** The shard's state for a snapshot, resetting the update count; consumer thread (or no writer running). */
-    HybridShard.Images takeImage() {
+    /**
+     * The shard's state for a snapshot, captured cheaply (the copy is made later, off this thread), resetting the
+     * update count; consumer thread (or no writer running).
+     */
+    HybridShard.Captures captureSnapshot() {
         updatesSinceSnapshot = 0;
-        return shard.images();
+        return shard.captureImages();
     }
 
     void close() {

@@ -224,8 +224,10 @@ public class Shards {
             }
             if (writer.snapshotDue(now, properties.snapshotEveryUpdates(), properties.snapshotInterval().toMillis())
                     && writer.snapshotInFlight.compareAndSet(false, true)) {
-                HybridShard.Images images = writer.takeImage();
-                snapshotWriter.execute(() -> writeSnapshot(writer, images));
+                // the consumer only captures (O(vocabulary)); copying the state out takes the snapshot thread
+                // hundreds of milliseconds for a large shard, which records would otherwise wait behind
+                HybridShard.Captures captures = writer.captureSnapshot();
+                snapshotWriter.execute(() -> writeSnapshot(writer, captures));
             }
         }
         if (!ready && byId.values().stream().allMatch(PartitionWriter::isCaughtUp)) {
@@ -238,10 +240,12 @@ public class Shards {
      * Writes both indexes' snapshots, the lexical one first: each file stands alone (restart replays from the lower
      * of the two offsets), so a crash between the two writes loses nothing.
      */
-    private void writeSnapshot(PartitionWriter writer, HybridShard.Images images) {
-        ShardImage image = images.learned();
+    private void writeSnapshot(PartitionWriter writer, HybridShard.Captures captures) {
+        long offset = captures.learned().appliedOffset();
         try {
             long started = System.nanoTime();
+            HybridShard.Images images = captures.build();
+            ShardImage image = images.learned();
             java.nio.file.Path lexicalFile = writer.lexicalStore.save(images.lexical());
             java.nio.file.Path file = writer.store.save(image);
             snapshotTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -251,7 +255,7 @@ public class Shards {
                     images.lexical().docCount(), file, lexicalFile, (System.nanoTime() - started) / 1_000_000);
         } catch (RuntimeException e) {
             snapshotFailures.increment();
-            log.error("Shard {}: snapshot at offset {} failed", writer.partition, image.appliedOffset(), e);
+            log.error("Shard {}: snapshot at offset {} failed", writer.partition, offset, e);
         } finally {
             writer.snapshotInFlight.set(false);
         }
@@ -267,7 +271,7 @@ public class Shards {
         snapshotWriter.awaitTermination(60, TimeUnit.SECONDS);
         for (PartitionWriter writer : byId.values()) {
             if (writer.changedSinceSnapshot() && properties.snapshotOnShutdown()) {
-                writeSnapshot(writer, writer.takeImage());
+                writeSnapshot(writer, writer.captureSnapshot());
             }
             writer.close();
         }

@@ -94,7 +94,7 @@ class PartitionWriterTest {
         assertTrue(w.snapshotDue(70_000, 2, 60_000), "by age");
         w.apply(1, "b", SparseVectorCodec.encode(c.document(1)));
         assertTrue(w.snapshotDue(10_000, 2, 60_000), "by updates");
-        assertEquals(2, w.takeImage().learned().docCount());
+        assertEquals(2, w.captureSnapshot().build().learned().docCount());
         assertFalse(w.changedSinceSnapshot());
         assertFalse(w.snapshotDue(70_000, 2, 60_000));
         w.close();

@@ -6,7 +6,6 @@ import com.carrotsearch.hppc.IntArrayList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.stream.IntStream;
 
 /**
@@ -18,9 +17,13 @@ final class ShardImages {
     private ShardImages() {
     }
 
-    /** The view's live state, documents in slot order, lists renumbered (see {@link #listImages}). */
+    /**
+     * The view's live state, documents in slot order, lists renumbered (see {@link #listImages}); the lists as
+     * captured with the view ({@link ImageCapture}): per term the list, its tail array and tail length (null list:
+     * none).
+     */
     @SuppressWarnings("unchecked")
-    static ShardImage image(IndexConfig config, View v) {
+    static ShardImage image(IndexConfig config, View v, PostingList[] lists, int[][] tails, int[] tailCounts) {
         int n = v.liveDocs;
         String[] ids = new String[n];
         String[] titles = new String[n];
@@ -55,7 +58,7 @@ final class ShardImages {
             start[++d] = at;
         }
         return new ShardImage(config, v.appliedOffset, ids, titles, snippets, fields, start, terms, codes, scale,
-                listImages(v));
+                listImages(v, lists, tails, tailCounts));
     }
 
     /**
@@ -63,14 +66,13 @@ final class ShardImages {
      * still upper bounds), a dead centroid replaced by its block's first document. After {@code compact()} nothing
      * is dead, so this is the layout itself.
      */
-    private static List<ListImage> listImages(View v) {
+    private static List<ListImage> listImages(View v, PostingList[] lists, int[][] tails, int[] tailCounts) {
         int[] remap = new int[v.slotLimit];
         int d = 0;
         for (int s = 0; s < v.slotLimit; s++) {
             remap[s] = v.visible(s) ? d++ : -1;
         }
         List<ListImage> out = new ArrayList<>();
-        AtomicReferenceArray<PostingList> lists = v.generation.lists;
         IntArrayList docs = new IntArrayList();
         IntArrayList blockStart = new IntArrayList();
         IntArrayList centroid = new IntArrayList();
@@ -79,8 +81,8 @@ final class ShardImages {
         ByteArrayList sumCodes = new ByteArrayList();
         FloatArrayList sumScale = new FloatArrayList();
         IntArrayList tail = new IntArrayList();
-        for (int t = 0; t < lists.length(); t++) {
-            PostingList l = lists.get(t);
+        for (int t = 0; t < lists.length; t++) {
+            PostingList l = lists[t];
             if (l == null) {
                 continue;
             }
@@ -115,8 +117,8 @@ final class ShardImages {
                 sumStart.add(sumTerms.size());
                 sumScale.add(sums.scale[b]);
             }
-            int tn = l.count();
-            int[] ta = l.array();
+            int tn = tailCounts[t];
+            int[] ta = tails[t];
             for (int i = 0; i < tn; i++) {
                 int s = ta[i];
                 if (s < remap.length && remap[s] >= 0) {

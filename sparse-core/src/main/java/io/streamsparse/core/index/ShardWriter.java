@@ -919,11 +919,19 @@ public final class ShardWriter implements AutoCloseable {
      * writer's thread, between operations.
      */
     public ShardImage image() {
+        return captureImage().build();
+    }
+
+    /**
+     * The shard's state now, to be made into an image later on any thread ({@link ImageCapture}); costs this thread
+     * a move of the staged postings and O(vocabulary). Call it on this writer's thread, between operations.
+     */
+    public ImageCapture captureImage() {
         if (stagedFrom < forward.slots) {
             moveStaged(); // an image stores lists with every posting: a restored writer stages nothing
             publish();
         }
-        return ShardImages.image(config, view);
+        return new ImageCapture(config, view);
     }
 
     /**
