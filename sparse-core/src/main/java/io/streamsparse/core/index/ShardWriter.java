@@ -1,6 +1,5 @@
 package io.streamsparse.core.index;
 
-import com.carrotsearch.hppc.ObjectIntHashMap;
 import io.streamsparse.core.vector.EncodedDocument;
 import io.streamsparse.core.vector.SparseVector;
 import java.util.ArrayList;
@@ -40,8 +39,8 @@ import org.roaringbitmap.RoaringBitmap;
  *
  * <h2>Append path: staged slots</h2>
  * An upsert allocates its {@link DocMeta} and the published {@link View}, nothing per posting: the id → slot map is
- * open addressing over primitive arrays (HPPC), the forward index and tails are primitive arrays grown by half. It
- * appends the document to the forward index only; its slot is <i>staged</i>. Every {@code stageSlots} upserts (and in
+ * open addressing over one primitive array ({@link DocIdMap}), the forward index and tails are primitive arrays grown
+ * by half. It appends the document to the forward index only; its slot is <i>staged</i>. Every {@code stageSlots} upserts (and in
  * {@link #image()}, and after every operation in {@link IndexConfig.ReblockMode#INLINE} mode; not in {@link #maintain}) the
  * writer moves the staged slots' postings into the list tails in one pass grouped by term, so each list object and
  * tail is touched once per batch instead of once per posting (at a million documents each touch is a cache miss,
@@ -73,7 +72,7 @@ public final class ShardWriter implements AutoCloseable {
     private final IndexConfig config;
     private final ShardReader reader;
     private ForwardIndex forward;
-    private final ObjectIntHashMap<String> slotOf = new ObjectIntHashMap<>();
+    private final DocIdMap slotOf = new DocIdMap();
     private final int[] df;
     private int liveDocs;
     private long appliedOffset = -1;
@@ -284,7 +283,7 @@ public final class ShardWriter implements AutoCloseable {
         }).orElseThrow();
         System.arraycopy(counted, 0, df, 0, df.length);
         for (int s = 0; s < f.slots; s++) {
-            slotOf.put(f.meta[s].docId(), s);
+            slotOf.insertNew(f.keyHash[s], s);
         }
         forward = f;
         liveDocs = f.slots;
@@ -321,19 +320,20 @@ public final class ShardWriter implements AutoCloseable {
             return false;
         }
         long stamp = offset + 1;
-        int at = slotOf.indexOf(docId);
-        if (slotOf.indexExists(at)) {
-            kill(slotOf.indexGet(at), stamp);
+        ForwardIndex f = forward;
+        long key = ContentHash.docKey(config.seed(), docId);
+        int at = slotOf.find(key, docId, f.meta);
+        if (at >= 0) {
+            kill(slotOf.slotAt(at), stamp);
         } else {
             liveDocs++;
         }
         DocMeta m = new DocMeta(docId, doc.title(), doc.snippet(), doc.fields());
-        ForwardIndex f = forward;
-        int slot = f.append(m, ContentHash.docKey(config.seed(), docId), doc.vector());
-        if (slotOf.indexExists(at)) {
-            slotOf.indexReplace(at, slot);
+        int slot = f.append(m, key, doc.vector());
+        if (at >= 0) {
+            slotOf.replace(at, slot);
         } else {
-            slotOf.indexInsert(at, docId, slot);
+            slotOf.insert(at, key, slot);
         }
         int[] terms = f.terms;
         for (int e = f.start[slot], end = f.start[slot + 1]; e < end; e++) {
@@ -369,9 +369,9 @@ public final class ShardWriter implements AutoCloseable {
         if (offset <= appliedOffset) {
             return false;
         }
-        int at = slotOf.indexOf(docId);
-        if (slotOf.indexExists(at)) {
-            kill(slotOf.indexRemove(at), offset + 1);
+        int at = slotOf.find(ContentHash.docKey(config.seed(), docId), docId, forward.meta);
+        if (at >= 0) {
+            kill(slotOf.removeAt(at), offset + 1);
             liveDocs--;
         }
         appliedOffset = offset;
