@@ -66,7 +66,8 @@ public record BenchOptions(int docs, int queries, int k, long seed, SearchKnobs 
                                     (default: engine default)
               --maintain-every N    in deferred mode, the update-phase writer calls maintain() after every N
                                     upserts, as a service does between polls; the time counts (default 1000)
-              --warmup-seconds S    warm-up before each timed phase (default 5)
+              --warmup-seconds S    warm-up before each timed phase; the update phase warms up with its
+                                    own mix and the reader running (default 5)
               --passes N            timed passes for p50/p99 on one thread (default 3)
               --measure-seconds S   two-thread QPS phase (default 10)
               --update-seconds S    upserts while one thread queries (default 15)

@@ -455,29 +455,26 @@ public final class IndexBenchmark {
     /**
      * Upserts on this thread (re-upserts of existing ids with new vectors, and new ids) while one reader thread
      * queries; then re-measures recall on the streamed index and after {@code compact()}. Returns upserts/s.
+     *
+     * <p>The same mix runs with the reader for {@code --warmup-seconds} before the timed part, as every other timed
+     * phase warms up: the write path's re-upsert branches, the moves and seals and the searches over staged runs and
+     * tails run here for the first time, and C2 recompiled them for ~10 s inside the timed part (a JFR of a 1M run:
+     * ~8 CPU-seconds of compilation, a quarter of the two cores, while a fixed warm-up of 5,000 upserts without the
+     * reader reached none of them).
      */
     private double updates(ShardIndex index, BenchData data, SearchRequest[] approx)
             throws InterruptedException {
         String[] ids = data.docIds();
         EncodedDocument[] pool = data.updates();
-        int n = ids.length;
         Random rnd = new Random(o.seed() ^ 0x5EED);
         printf("%n## updates while one thread queries (%.0f%% new ids, the rest re-upserts with new vectors)%n",
                 o.newFraction() * 100);
 
-        // warm the write path: a few thousand re-upserts before timing
-        long offset = index.appliedOffset() + 1;
-        int warm = Math.min(5_000, pool.length);
-        for (int i = 0; i < warm; i++) {
-            index.upsert(offset++, ids[rnd.nextInt(n)], pool[i % pool.length]);
-        }
-
-        long reblocked0 = index.writer().reblockedLists();
-        long folded0 = index.writer().reblockedTailPostings();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long[][] latBox = {new long[1 << 16]};
         int[] latCount = new int[1];
         AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean timed = new AtomicBoolean();
         Thread reader = new Thread(() -> {
             try {
                 long[] lat = latBox[0];
@@ -485,13 +482,16 @@ public final class IndexBenchmark {
                 int i = 0;
                 long local = 0;
                 while (!stop.get()) {
+                    boolean record = timed.get(); // queries begun in the warm-up are not counted
                     long t0 = System.nanoTime();
                     local += index.search(approx[i]).hits().size();
                     long dt = System.nanoTime() - t0;
-                    if (c == lat.length) {
-                        lat = java.util.Arrays.copyOf(lat, lat.length * 2);
+                    if (record) {
+                        if (c == lat.length) {
+                            lat = java.util.Arrays.copyOf(lat, lat.length * 2);
+                        }
+                        lat[c++] = dt;
                     }
-                    lat[c++] = dt;
                     if (++i == approx.length) {
                         i = 0;
                     }
@@ -504,13 +504,23 @@ public final class IndexBenchmark {
             }
         }, "reader");
 
-        long[] gc0 = Measure.gcCounters();
         reader.setDaemon(true);
         reader.start();
         WriterStats w;
+        long[] gc0 = new long[2];
+        long[] reblockedBefore = new long[2]; // lists published, tail postings folded
         try {
-            long first = offset;
-            w = onThread("writer", () -> writeLoop(index, ids, pool, rnd, first, warm % pool.length));
+            w = onThread("writer", () -> {
+                WriteCursor cursor = new WriteCursor(index.appliedOffset() + 1);
+                WriterStats warm = writeLoop(index, ids, pool, rnd, cursor, o.warmupSeconds(), Long.MAX_VALUE);
+                printf("warm-up: %d upserts (%d new ids) in %.1f s with the reader running, not counted%n", warm.ops,
+                        warm.added, warm.seconds);
+                System.arraycopy(Measure.gcCounters(), 0, gc0, 0, 2);
+                reblockedBefore[0] = index.writer().reblockedLists();
+                reblockedBefore[1] = index.writer().reblockedTailPostings();
+                timed.set(true);
+                return writeLoop(index, ids, pool, rnd, cursor, o.updateSeconds(), o.updateOps());
+            });
         } finally {
             stop.set(true);
             reader.join();
@@ -534,10 +544,10 @@ public final class IndexBenchmark {
             printf("deferred re-blocking: maintain() every %d upserts re-blocked %d lists (time included)%n",
                     maintainEvery, maintained);
         }
-        long reblocked = index.writer().reblockedLists() - reblocked0;
+        long reblocked = index.writer().reblockedLists() - reblockedBefore[0];
+        long folded = index.writer().reblockedTailPostings() - reblockedBefore[1];
         printf("re-blocking meanwhile: %d lists published (%.2f per upsert), %.1f tail postings folded per list%n",
-                reblocked, (double) reblocked / ops,
-                reblocked == 0 ? 0.0 : (double) (index.writer().reblockedTailPostings() - folded0) / reblocked);
+                reblocked, (double) reblocked / ops, reblocked == 0 ? 0.0 : (double) folded / reblocked);
         printf("reader meanwhile: %d queries = %.0f QPS, p50 %.1f us, p99 %.1f us%n", c, c / elapsed,
                 Measure.percentile(latBox[0], c, 0.5) / 1e3, Measure.percentile(latBox[0], c, 0.99) / 1e3);
         IndexStats s = index.stats();
@@ -572,26 +582,40 @@ public final class IndexBenchmark {
                                long allocated) {
     }
 
+    /** Where the update-phase writer goes on: the next offset, new id and update vector. */
+    private static final class WriteCursor {
+        long offset;
+        long nextNew;
+        int pool;
+
+        WriteCursor(long offset) {
+            this.offset = offset;
+        }
+    }
+
     /**
-     * The update-phase writer: upserts until the time or the op cap runs out, re-upserting a random existing id or
-     * adding a new one; in deferred re-blocking mode it calls {@code maintain()} every {@code maintainEvery} upserts.
+     * The update-phase writer: upserts for {@code seconds} or {@code maxOps} upserts, whichever ends first,
+     * re-upserting a random existing id or adding a new one, going on from {@code at}; in deferred re-blocking mode it
+     * calls {@code maintain()} every {@code maintainEvery} upserts.
      */
-    private WriterStats writeLoop(ShardIndex index, String[] ids, EncodedDocument[] pool, Random rnd, long offset,
-                                  int p) {
+    private WriterStats writeLoop(ShardIndex index, String[] ids, EncodedDocument[] pool, Random rnd, WriteCursor at,
+                                  double seconds, long maxOps) {
         int n = ids.length;
         long ops = 0;
         long added = 0;
-        long nextNew = 0;
         long maintained = 0;
         double newFraction = o.newFraction();
         boolean deferred = o.config().reblockMode() == IndexConfig.ReblockMode.DEFERRED;
         int maintainEvery = o.maintainEvery();
+        long offset = at.offset;
+        long nextNew = at.nextNew;
+        int p = at.pool;
         long alloc0 = Measure.allocatedBytes();
         long c0 = Measure.threadCpuNanos();
         long t0 = System.nanoTime();
-        long deadline = t0 + (long) (o.updateSeconds() * 1e9);
+        long deadline = t0 + (long) (seconds * 1e9);
         // invariant: ops upserts applied, offsets strictly increasing from the build's last offset
-        while (ops < o.updateOps() && ((ops & 255) != 0 || System.nanoTime() < deadline)) {
+        while (ops < maxOps && ((ops & 255) != 0 || System.nanoTime() < deadline)) {
             String id;
             if (rnd.nextDouble() < newFraction) {
                 id = "new-" + nextNew++;
@@ -608,10 +632,13 @@ public final class IndexBenchmark {
                 maintained += index.maintain(Integer.MAX_VALUE);
             }
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        double elapsed = (System.nanoTime() - t0) / 1e9;
         double cpuSeconds = (Measure.threadCpuNanos() - c0) / 1e9;
         long alloc = alloc0 < 0 ? -1 : Measure.allocatedBytes() - alloc0;
-        return new WriterStats(ops, added, maintained, seconds, cpuSeconds, alloc);
+        at.offset = offset;
+        at.nextNew = nextNew;
+        at.pool = p;
+        return new WriterStats(ops, added, maintained, elapsed, cpuSeconds, alloc);
     }
 
     /**

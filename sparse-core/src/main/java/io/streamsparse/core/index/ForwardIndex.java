@@ -187,10 +187,20 @@ final class ForwardIndex {
         for (int e = from; e < to; e++) {
             histogram[code8(e)]++;
         }
-        int sketchCutoff = cutoff(histogram, SKETCH_TERMS);
-        int sketchRoom = SKETCH_TERMS - countFrom(histogram, sketchCutoff);
-        int featureCutoff = cutoff(histogram, topStride);
-        int featureRoom = topStride - countFrom(histogram, featureCutoff);
+        // the cutoffs: the smallest code8 c >= 1 whose entries with code8 >= c number at most the room; one walk down
+        // the histogram finds the features' cutoff, then goes on to the sketch's (topStride <= SKETCH_TERMS)
+        int cut = 256;
+        int above = 0; // invariant: entries with code8 >= cut
+        while (cut > 1 && above + histogram[cut - 1] <= topStride) {
+            above += histogram[--cut];
+        }
+        int featureCutoff = cut;
+        int featureRoom = topStride - above;
+        while (cut > 1 && above + histogram[cut - 1] <= SKETCH_TERMS) {
+            above += histogram[--cut];
+        }
+        int sketchCutoff = cut;
+        int sketchRoom = SKETCH_TERMS - above;
         int base = slot * SKETCH_TERMS;
         int n = 0;
         int features = 0;
@@ -215,25 +225,6 @@ final class ForwardIndex {
         int featureBase = slot * topStride;
         System.arraycopy(top, 0, topFeat, featureBase, features);
         Arrays.fill(topFeat, featureBase + features, featureBase + topStride, -1);
-    }
-
-    /** The smallest code8 {@code c >= 1} such that the entries with code8 {@code >= c} number at most {@code room}. */
-    private static int cutoff(int[] histogram, int room) {
-        int cutoff = 256;
-        int above = 0; // entries with code8 >= cutoff
-        while (cutoff > 1 && above + histogram[cutoff - 1] <= room) {
-            cutoff--;
-            above += histogram[cutoff];
-        }
-        return cutoff;
-    }
-
-    private static int countFrom(int[] histogram, int cutoff) {
-        int n = 0;
-        for (int c = cutoff; c < 256; c++) {
-            n += histogram[c];
-        }
-        return n;
     }
 
     /** code8 of a pool entry, as in {@code topFeat}: the code for U8, its top byte (at least 1) for U16. */

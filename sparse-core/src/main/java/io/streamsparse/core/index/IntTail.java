@@ -62,13 +62,15 @@ class IntTail {
 
     /**
      * Writer only: appends {@code src[from .. from + n)} with one release store of the count, so a reader sees none
-     * or all of them (a batch of staged postings, see {@link ShardWriter}).
+     * or all of them (a batch of staged postings, see {@link ShardWriter}). Grows by doubling: a tail that outgrows
+     * its initial capacity belongs to a list the re-blocking has not reached, and keeps growing until it does (at a
+     * million documents growing by half was ~6 % of the writer, mostly copies).
      */
     void appendAll(int[] src, int from, int n) {
         int c = count;
         int[] a = array;
         if (c + n > a.length) {
-            a = ArrayGrowth.grow(a, c + n);
+            a = ArrayGrowth.grow(a, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(c + n, 2L * a.length)));
             ARRAY.setRelease(this, a);
         }
         System.arraycopy(src, from, a, c, n);

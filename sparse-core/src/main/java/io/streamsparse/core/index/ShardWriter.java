@@ -1,6 +1,5 @@
 package io.streamsparse.core.index;
 
-import com.carrotsearch.hppc.ObjectIntHashMap;
 import io.streamsparse.core.vector.EncodedDocument;
 import io.streamsparse.core.vector.SparseVector;
 import java.util.ArrayList;
@@ -40,8 +39,8 @@ import org.roaringbitmap.RoaringBitmap;
  *
  * <h2>Append path: staged slots</h2>
  * An upsert allocates its {@link DocMeta} and the published {@link View}, nothing per posting: the id → slot map is
- * open addressing over primitive arrays (HPPC), the forward index and tails are primitive arrays grown by half. It
- * appends the document to the forward index only; its slot is <i>staged</i>. Every {@code stageSlots} upserts (and in
+ * open addressing over one primitive array ({@link DocIdMap}), the forward index and tails are primitive arrays grown
+ * by half. It appends the document to the forward index only; its slot is <i>staged</i>. Every {@code stageSlots} upserts (and in
  * {@link #image()}, and after every operation in {@link IndexConfig.ReblockMode#INLINE} mode; not in {@link #maintain}) the
  * writer moves the staged slots' postings into the list tails in one pass grouped by term, so each list object and
  * tail is touched once per batch instead of once per posting (at a million documents each touch is a cache miss,
@@ -69,11 +68,13 @@ public final class ShardWriter implements AutoCloseable {
     static final int SEAL_SLOTS = 512;
     /** Background hand-overs between two halvings of the per-term query touch counts. */
     static final int TOUCH_HALF_LIFE = 64;
+    /** Pending terms weighed per background hand-over (see {@link #handOverMostDrifted}). */
+    static final int HAND_OVER_WINDOW = 4096;
 
     private final IndexConfig config;
     private final ShardReader reader;
     private ForwardIndex forward;
-    private final ObjectIntHashMap<String> slotOf = new ObjectIntHashMap<>();
+    private final DocIdMap slotOf = new DocIdMap();
     private final int[] df;
     private int liveDocs;
     private long appliedOffset = -1;
@@ -284,7 +285,7 @@ public final class ShardWriter implements AutoCloseable {
         }).orElseThrow();
         System.arraycopy(counted, 0, df, 0, df.length);
         for (int s = 0; s < f.slots; s++) {
-            slotOf.put(f.meta[s].docId(), s);
+            slotOf.insertNew(f.keyHash[s], s);
         }
         forward = f;
         liveDocs = f.slots;
@@ -321,19 +322,20 @@ public final class ShardWriter implements AutoCloseable {
             return false;
         }
         long stamp = offset + 1;
-        int at = slotOf.indexOf(docId);
-        if (slotOf.indexExists(at)) {
-            kill(slotOf.indexGet(at), stamp);
+        ForwardIndex f = forward;
+        long key = ContentHash.docKey(config.seed(), docId);
+        int at = slotOf.find(key, docId, f.meta);
+        if (at >= 0) {
+            kill(slotOf.slotAt(at), stamp);
         } else {
             liveDocs++;
         }
         DocMeta m = new DocMeta(docId, doc.title(), doc.snippet(), doc.fields());
-        ForwardIndex f = forward;
-        int slot = f.append(m, ContentHash.docKey(config.seed(), docId), doc.vector());
-        if (slotOf.indexExists(at)) {
-            slotOf.indexReplace(at, slot);
+        int slot = f.append(m, key, doc.vector());
+        if (at >= 0) {
+            slotOf.replace(at, slot);
         } else {
-            slotOf.indexInsert(at, docId, slot);
+            slotOf.insert(at, key, slot);
         }
         int[] terms = f.terms;
         for (int e = f.start[slot], end = f.start[slot + 1]; e < end; e++) {
@@ -369,9 +371,9 @@ public final class ShardWriter implements AutoCloseable {
         if (offset <= appliedOffset) {
             return false;
         }
-        int at = slotOf.indexOf(docId);
-        if (slotOf.indexExists(at)) {
-            kill(slotOf.indexRemove(at), offset + 1);
+        int at = slotOf.find(ContentHash.docKey(config.seed(), docId), docId, forward.meta);
+        if (at >= 0) {
+            kill(slotOf.removeAt(at), offset + 1);
             liveDocs--;
         }
         appliedOffset = offset;
@@ -659,8 +661,10 @@ public final class ShardWriter implements AutoCloseable {
      * plus dead postings) times one plus the searches that asked for the list lately. So the lists queries read stay
      * short, and a list nobody searches waits until its drift outweighs them; once the builder lags (it does at a
      * million documents and 50k upserts/s on two cores), first come first served let the hot lists' tails grow while
-     * it worked through cold ones, and every query scanned those tails whole. O(pending) per call; the caller calls
-     * it for many free places at once.
+     * it worked through cold ones, and every query scanned those tails whole. The choice is among the oldest
+     * {@link #HAND_OVER_WINDOW} pending terms; those not chosen go to the back of the queue, so every pending term is
+     * weighed once per {@code pending / HAND_OVER_WINDOW} hand-overs (scanning all ~26k pending terms each time was
+     * ~7 % of the writer at a million documents).
      */
     private void handOverMostDrifted(int free) {
         if (++refills % TOUCH_HALF_LIFE == 0) {
@@ -672,7 +676,8 @@ public final class ShardWriter implements AutoCloseable {
         float[] bestPriority = chosenPriority;
         int chosen = 0;
         int[] ring = pending;
-        for (int i = 0; i < pendingSize; i++) {
+        int window = Math.min(pendingSize, HAND_OVER_WINDOW);
+        for (int i = 0; i < window; i++) {
             int at = pendingHead + i;
             int t = ring[at < ring.length ? at : at - ring.length];
             if (inFlight[t]) {
@@ -695,19 +700,21 @@ public final class ShardWriter implements AutoCloseable {
         for (int i = 0; i < chosen; i++) {
             pendingFlag[bestTerm[i]] = false;
         }
-        // drop the chosen and the in-flight terms from the queue (an install re-checks its list's drift), order kept
-        int kept = 0;
-        for (int i = 0; i < pendingSize; i++) {
-            int at = pendingHead + i;
-            int t = ring[at < ring.length ? at : at - ring.length];
+        // the window leaves the queue's head; what stays pending of it (not chosen, not in flight: an install
+        // re-checks its list's drift) goes to the back in its order
+        for (int i = 0; i < window; i++) {
+            int t = ring[pendingHead];
+            if (++pendingHead == ring.length) {
+                pendingHead = 0;
+            }
+            pendingSize--;
             if (inFlight[t]) {
                 pendingFlag[t] = false;
             } else if (pendingFlag[t]) {
-                int to = pendingHead + kept++;
+                int to = pendingHead + pendingSize++;
                 ring[to < ring.length ? to : to - ring.length] = t;
             }
         }
-        pendingSize = kept;
         AtomicReferenceArray<PostingList> lists = generation.lists;
         for (int i = 0; i < chosen; i++) {
             int t = bestTerm[i];
