@@ -141,7 +141,8 @@ final class ApproximateTraversal {
                             continue;
                         }
                         score = fullFromRanked
-                                ? (headDot + ScoreKernels.rankedDot(q, rankTerms, rankCodes, head, to, lanes)) * scale[s]
+                                ? (headDot + ScoreKernels.rankedDot(q, rankTerms, rankCodes, head, to, lanes))
+                                        * scale[s]
                                 : ScoreKernels.approximateScoreSlot(q, v, s);
                     } else {
                         if (!v.visible(s)) {

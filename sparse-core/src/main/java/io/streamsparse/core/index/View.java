@@ -97,6 +97,7 @@ final class View {
     /** Approximate heap bytes of the forward index arrays this view refers to. */
     long forwardBytes() {
         long ranked = rankTerms == null ? 0 : (long) rankTerms.length * 3;
-        return (long) terms.length * 4 + codes.length + ranked + (long) meta.length * (4 + 4 + 8 + 8 + 8 + 4L * topStride);
+        long perSlot = 4 + 4 + 8 + 8 + 8 + 4L * topStride;
+        return (long) terms.length * 4 + codes.length + ranked + meta.length * perSlot;
     }
 }
