@@ -9,14 +9,16 @@ import org.roaringbitmap.RoaringBitmap;
  * Seismic-style approximate traversal of a published {@link View}: for each of the {@code queryCut} heaviest query
  * terms, score the list's block summaries, visit blocks best summary first and stop at the first one whose
  * calibrated summary score is below {@code heapFactor ×} the current k-th score (once k hits exist); score each
- * unseen live document of a visited block exactly from the forward index, unless its sketch score (its heaviest
- * entries, {@link ForwardIndex}) rules it out ({@link #SKETCH_GATE}); then score the list's tail (not yet blocked)
- * the same way.
+ * unseen live document of a visited block from the forward index's ranked copy (its entries heaviest first,
+ * {@link ForwardIndex}): first its head, the sketch, and only when the sketch score reaches {@link #SKETCH_GATE} of
+ * the k-th score the rest of the same run (u8 codes; u16 codes take the full score from the pool); then score the
+ * list's tail (not yet blocked) the same way. A candidate is read from one place, 3 bytes an entry: against a separate
+ * 256-byte sketch plus the pool's 5 bytes an entry, -30 % p50 on the real doc corpus (docs/BENCHMARKS.md, issue 10).
  *
  * <p><b>Memory-level parallelism.</b> A visited block's candidates sit at random slots, so each sketch is a cache
  * (and TLB) miss; scored one after the other, the 64-entry sketch loop of one candidate fills the out-of-order window
  * before the next candidate's loads issue, and the misses are paid in series. The traversal therefore first collects
- * a block's unseen candidates and loads one int of each of their sketch lines in a tight loop
+ * a block's unseen candidates and loads one element of each cache line of their sketches in a tight loop
  * ({@link ScoreKernels#touchSketches}: independent loads, all in flight at once), then scores them: -12 to -19 %
  * p50 on the real doc corpus (docs/BENCHMARKS.md, issue 10). Java has no prefetch instruction; the loads' sum goes
  * to a field so that the JIT keeps them.
@@ -69,6 +71,15 @@ final class ApproximateTraversal {
         int evaluated = 0;
         int skipped = 0;
         AtomicReferenceArray<PostingList> lists = v.generation.lists;
+        boolean ranked = v.rankTerms != null;
+        // u8 codes: the ranked copy holds the codes themselves, so it gives the full score too
+        boolean fullFromRanked = ranked && v.codeBytes == 1;
+        char[] rankTerms = v.rankTerms;
+        byte[] rankCodes = v.rankCodes;
+        int[] start = v.start;
+        float[] scale = v.scale;
+        float featureUnit = v.featureUnit;
+        int[] lanes = scratch.lanes;
         // lists may be newer than the view (re-blocked since): they can hold slots at or past v.slotLimit, which
         // visible() rejects before anything indexes a per-slot array
         for (int c = 0; c < cut; c++) {
@@ -111,19 +122,34 @@ final class ApproximateTraversal {
                         candidates[candidateCount++] = s;
                     }
                 }
-                if (top.full()) {
+                if (top.full() && ranked) {
                     scratch.touched += ScoreKernels.touchSketches(v, candidates, candidateCount);
                 }
                 float blockBest = 0f;
                 for (int j = 0; j < candidateCount; j++) {
                     int s = candidates[j];
-                    if (top.full() && ScoreKernels.sketchScore(q, v, s) < SKETCH_GATE * top.threshold()) {
-                        continue;
+                    float score;
+                    if (ranked) {
+                        int from = start[s];
+                        int to = start[s + 1];
+                        int head = Math.min(to, from + ForwardIndex.SKETCH_TERMS);
+                        float headDot = ScoreKernels.rankedDot(q, rankTerms, rankCodes, from, head, lanes);
+                        if (top.full() && headDot * scale[s] * featureUnit < SKETCH_GATE * top.threshold()) {
+                            continue;
+                        }
+                        if (!v.visible(s)) {
+                            continue;
+                        }
+                        score = fullFromRanked
+                                ? (headDot + ScoreKernels.rankedDot(q, rankTerms, rankCodes, head, to, lanes))
+                                        * scale[s]
+                                : ScoreKernels.approximateScoreSlot(q, v, s);
+                    } else {
+                        if (!v.visible(s)) {
+                            continue;
+                        }
+                        score = ScoreKernels.approximateScoreSlot(q, v, s);
                     }
-                    if (!v.visible(s)) {
-                        continue;
-                    }
-                    float score = ScoreKernels.approximateScoreSlot(q, v, s);
                     top.offer(s, score);
                     blockBest = Math.max(blockBest, score);
                     scored++;

@@ -20,12 +20,16 @@ import java.util.stream.IntStream;
  *       is the code's top byte (the code itself for U8, at least 1): the clustering features of the document, computed
  *       once on append and kept in one cache line or two, so that routing a posting to a block reads no pool entries.
  *       Feature weight = {@code code8 · scale[s] · featureUnit}.</li>
- *   <li>{@code sketch[s * SKETCH_TERMS ..]} holds the slot's {@link #SKETCH_TERMS} heaviest entries by code8 (ties:
- *       lower term first), in ascending term order, packed as {@code term << 8 | code8}, padded with 0 (term 0,
- *       code 0: adds nothing to a score): a cheap lower bound of the document's score, {@code Σ q[term] · code8 ·
- *       scale[s] · featureUnit}, read from {@value #SKETCH_TERMS} × 4 contiguous bytes instead of the slot's whole
- *       pool run (1,280 bytes for a 256-term document); the approximate traversal scores it first and skips the full
- *       dot product of a candidate whose sketch score is far below the current k-th score.</li>
+ *   <li>{@code rankTerms/rankCodes[start[s] .. start[s+1])} (the <b>ranked copy</b>) hold the same entries as the
+ *       pool, heaviest first by code8 (ties: lower term first, zero codes last), as a 16-bit term id and the code8;
+ *       its first {@link #SKETCH_TERMS} entries are the slot's <b>sketch</b>: {@code Σ q[term] · code8 · scale[s] ·
+ *       featureUnit} over them is a cheap lower bound of the document's score (up to code8 precision), which the
+ *       approximate traversal computes first to skip the rest of a candidate whose sketch is far below the current
+ *       k-th score; for U8 codes (code8 = code) it then continues over the same run to the full score, so that a
+ *       candidate is read from one place, 3 bytes an entry, instead of a sketch plus the pool's 5 bytes an entry.
+ *       Kept only when term ids fit 16 bits ({@code vocabularySize <= 65536}, {@link #ranked}); a wider vocabulary
+ *       keeps none, and its candidates are scored from the pool without a gate. The ranked arrays are
+ *       {@link #SKETCH_TERMS} entries longer than the pool, so that reading a head never leaves them.</li>
  * </ul>
  * Threading: only the writer calls the mutators. Arrays grow by copy; a reader keeps the references it got from a
  * published {@link View}, which stay valid (and complete for every slot below the view's limit) after growth.
@@ -39,8 +43,10 @@ final class ForwardIndex {
      * {@link #SKETCH_TERMS}, since the features are taken from the sketch ({@link IndexConfig} checks it).
      */
     final int topStride;
-    /** Entries per slot in {@link #sketch}. */
+    /** The sketch: this many heaviest entries, the head of a slot's ranked copy. */
     static final int SKETCH_TERMS = 64;
+    /** Term ids below this fit the ranked copy's 16-bit terms. */
+    static final int RANKED_VOCABULARY = 1 << 16;
 
     int slots;
     int size;
@@ -52,33 +58,32 @@ final class ForwardIndex {
     int[] terms = new int[1024];
     byte[] codes;
     int[] topFeat;
-    int[] sketch;
+    /** The ranked copy (see the class invariants), parallel to the pool; null when term ids may exceed 16 bits. */
+    char[] rankTerms;
+    byte[] rankCodes;
+    final boolean ranked;
     /** Weight of one code8 step, in units of the slot scale: 1 for U8, 256 for U16. */
     final float featureUnit;
-    private final int[] topScratch;
-    private final int[] sketchHistogram = new int[256];
+    private final RankScratch rankScratch = new RankScratch();
 
-    ForwardIndex(Quantization quantization, int clusteringTerms) {
-        this.quantization = quantization;
-        this.codeBytes = quantization.bytes();
-        this.topStride = clusteringTerms + 1;
-        this.featureUnit = codeBytes == 1 ? 1f : 256f;
-        this.topScratch = new int[topStride];
-        this.codes = new byte[1024 * codeBytes];
-        this.topFeat = new int[16 * topStride];
-        this.sketch = new int[16 * SKETCH_TERMS];
+    ForwardIndex(Quantization quantization, int clusteringTerms, int vocabularySize) {
+        this(quantization, clusteringTerms, vocabularySize, 16, 1024);
     }
 
-    ForwardIndex(Quantization quantization, int clusteringTerms, int slotCapacity, int poolCapacity) {
+    ForwardIndex(Quantization quantization, int clusteringTerms, int vocabularySize, int slotCapacity,
+                 int poolCapacity) {
         this.quantization = quantization;
         this.codeBytes = quantization.bytes();
         this.topStride = clusteringTerms + 1;
         this.featureUnit = codeBytes == 1 ? 1f : 256f;
-        this.topScratch = new int[topStride];
+        this.ranked = vocabularySize <= RANKED_VOCABULARY;
         int sc = Math.max(16, slotCapacity);
         topFeat = new int[sc * topStride];
-        sketch = new int[sc * SKETCH_TERMS];
         int pc = Math.max(16, poolCapacity);
+        if (ranked) {
+            rankTerms = new char[pc + SKETCH_TERMS];
+            rankCodes = new byte[pc + SKETCH_TERMS];
+        }
         start = new int[sc + 1];
         scale = new float[sc];
         died = new long[sc];
@@ -97,10 +102,10 @@ final class ForwardIndex {
      * never change), else copied. Copies and clustering features are made in parallel over slot ranges (each a pure
      * function of its slot, so the thread count changes nothing).
      */
-    static ForwardIndex ofSlots(Quantization quantization, int clusteringTerms, int n, int[] start, int[] terms,
-                                byte[] codes, float[] scale, DocMeta[] meta, long[] keyHash) {
+    static ForwardIndex ofSlots(Quantization quantization, int clusteringTerms, int vocabularySize, int n, int[] start,
+                                int[] terms, byte[] codes, float[] scale, DocMeta[] meta, long[] keyHash) {
         int pool = start[n];
-        ForwardIndex f = new ForwardIndex(quantization, clusteringTerms, 0, 0);
+        ForwardIndex f = new ForwardIndex(quantization, clusteringTerms, vocabularySize, 0, 0);
         int cb = f.codeBytes;
         int stride = f.topStride;
         f.slots = n;
@@ -115,7 +120,10 @@ final class ForwardIndex {
         f.terms = exact ? terms : new int[Math.max(16, pool)];
         f.codes = exact ? codes : new byte[Math.max(16, pool) * cb];
         f.topFeat = new int[Math.max(16, n) * stride];
-        f.sketch = new int[Math.max(16, n) * SKETCH_TERMS];
+        if (f.ranked) {
+            f.rankTerms = new char[f.terms.length + SKETCH_TERMS];
+            f.rankCodes = new byte[f.terms.length + SKETCH_TERMS];
+        }
         int chunks = Math.max(1, Math.min(64, n / 4096));
         IntStream.range(0, chunks).parallel().forEach(c -> {
             int from = (int) ((long) n * c / chunks);
@@ -126,10 +134,9 @@ final class ForwardIndex {
                 System.arraycopy(terms, e0, f.terms, e0, e1 - e0);
                 System.arraycopy(codes, e0 * cb, f.codes, e0 * cb, (e1 - e0) * cb);
             }
-            int[] scratch = new int[stride];
-            int[] histogram = new int[256];
+            RankScratch scratch = new RankScratch();
             for (int slot = from; slot < to; slot++) {
-                f.fillSketchAndFeatures(slot, histogram, scratch);
+                f.fillRankedAndFeatures(slot, scratch);
             }
         });
         return f;
@@ -155,7 +162,7 @@ final class ForwardIndex {
         }
         size += n;
         start[slot + 1] = size;
-        fillSketchAndFeatures(slot, sketchHistogram, topScratch);
+        fillRankedAndFeatures(slot, rankScratch);
         return slot;
     }
 
@@ -167,63 +174,56 @@ final class ForwardIndex {
         scale[slot] = sc;
         size += n;
         start[slot + 1] = size;
-        fillSketchAndFeatures(slot, sketchHistogram, topScratch);
+        fillRankedAndFeatures(slot, rankScratch);
         return slot;
     }
 
+    /** Per-thread scratch of {@link #fillRankedAndFeatures}. */
+    private static final class RankScratch {
+        final int[] histogram = new int[256];
+        final int[] next = new int[256];
+        int[] packed = new int[256];
+    }
+
     /**
-     * Fills the slot's sketch and its clustering features (see the class invariants) with one selection: a histogram
-     * of code8 finds the smallest code8 that still fits in {@link #SKETCH_TERMS}; a second pass packs the entries
-     * above it and the first ones (lowest terms) equal to it in term order; the features are then the heaviest
-     * {@code topStride} of those sketch entries (the heaviest entries of the document are all in its sketch, since
-     * {@code topStride <= SKETCH_TERMS}), chosen from the same histogram. Selecting twice over the whole document
-     * cost the writer ~25 % of its time. {@code histogram} (256 long) and {@code top} ({@code topStride} long) are
-     * scratch.
+     * Fills the slot's ranked copy and its clustering features (see the class invariants) with one counting sort by
+     * code8: a histogram gives each code8 its first position, heaviest first; one pass in term order places every
+     * entry, so equal code8 keep ascending terms. The features are the ranked copy's first {@code topStride} non-zero
+     * entries (clusteringTerms < {@link #SKETCH_TERMS}). O(nnz + 256) per document: the writer pays it on every
+     * append (a comparison sort cost it ~25 % of its time when the sketch was selected that way).
      */
-    private void fillSketchAndFeatures(int slot, int[] histogram, int[] top) {
+    private void fillRankedAndFeatures(int slot, RankScratch scratch) {
         int from = start[slot];
         int to = start[slot + 1];
+        int n = to - from;
+        int[] histogram = scratch.histogram;
+        int[] next = scratch.next;
         Arrays.fill(histogram, 0);
         for (int e = from; e < to; e++) {
             histogram[code8(e)]++;
         }
-        // the cutoffs: the smallest code8 c >= 1 whose entries with code8 >= c number at most the room; one walk down
-        // the histogram finds the features' cutoff, then goes on to the sketch's (topStride <= SKETCH_TERMS)
-        int cut = 256;
-        int above = 0; // invariant: entries with code8 >= cut
-        while (cut > 1 && above + histogram[cut - 1] <= topStride) {
-            above += histogram[--cut];
+        int position = 0;
+        for (int c = 255; c >= 0; c--) {
+            next[c] = position;
+            position += histogram[c];
         }
-        int featureCutoff = cut;
-        int featureRoom = topStride - above;
-        while (cut > 1 && above + histogram[cut - 1] <= SKETCH_TERMS) {
-            above += histogram[--cut];
+        if (scratch.packed.length < n) {
+            scratch.packed = new int[Math.max(n, 2 * scratch.packed.length)];
         }
-        int sketchCutoff = cut;
-        int sketchRoom = SKETCH_TERMS - above;
-        int base = slot * SKETCH_TERMS;
-        int n = 0;
-        int features = 0;
+        int[] packed = scratch.packed;
         for (int e = from; e < to; e++) {
             int c = code8(e);
-            // entries with code8 >= cutoff all fit; the next lower non-zero code8 fills what is left, lowest terms first
-            if (c >= sketchCutoff || (c == sketchCutoff - 1 && c > 0 && sketchRoom-- > 0)) {
-                int packed = terms[e] << 8 | c;
-                sketch[base + n++] = packed;
-                if (c >= featureCutoff || (c == featureCutoff - 1 && c > 0 && featureRoom-- > 0)) {
-                    // invariant: top[0 .. features) by code8 descending, equal code8 by term ascending
-                    int i = features++;
-                    while (i > 0 && (top[i - 1] & 0xff) < c) {
-                        top[i] = top[i - 1];
-                        i--;
-                    }
-                    top[i] = packed;
-                }
+            packed[next[c]++] = terms[e] << 8 | c;
+        }
+        if (ranked) {
+            for (int i = 0; i < n; i++) {
+                rankTerms[from + i] = (char) (packed[i] >>> 8);
+                rankCodes[from + i] = (byte) packed[i];
             }
         }
-        Arrays.fill(sketch, base + n, base + SKETCH_TERMS, 0);
+        int features = Math.min(topStride, n - histogram[0]);
         int featureBase = slot * topStride;
-        System.arraycopy(top, 0, topFeat, featureBase, features);
+        System.arraycopy(packed, 0, topFeat, featureBase, features);
         Arrays.fill(topFeat, featureBase + features, featureBase + topStride, -1);
     }
 
@@ -245,7 +245,6 @@ final class ForwardIndex {
             died = Arrays.copyOf(died, cap);
             keyHash = Arrays.copyOf(keyHash, cap);
             topFeat = Arrays.copyOf(topFeat, cap * topStride);
-            sketch = Arrays.copyOf(sketch, cap * SKETCH_TERMS);
         }
         if ((long) size + n > terms.length) {
             long need = (long) size + n;
@@ -254,6 +253,10 @@ final class ForwardIndex {
             }
             terms = ArrayGrowth.grow(terms, (int) need);
             codes = Arrays.copyOf(codes, terms.length * codeBytes);
+            if (ranked) {
+                rankTerms = Arrays.copyOf(rankTerms, terms.length + SKETCH_TERMS);
+                rankCodes = Arrays.copyOf(rankCodes, terms.length + SKETCH_TERMS);
+            }
         }
         int slot = slots++;
         meta[slot] = m;

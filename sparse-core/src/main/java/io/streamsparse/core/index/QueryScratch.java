@@ -44,6 +44,8 @@ final class QueryScratch {
         return true;
     }
 
+    /** Scratch of {@link ScoreKernels#rankedDot}. */
+    final int[] lanes = new int[ScoreKernels.rankedLanes()];
     /** Sink of {@link ScoreKernels#touchSketches}: a field, so that the JIT cannot drop the loads. */
     int touched;
     private int[] candidates = new int[64];

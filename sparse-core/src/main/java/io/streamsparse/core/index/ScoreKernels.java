@@ -73,34 +73,55 @@ final class ScoreKernels {
     }
 
     /**
-     * The sketch score of slot {@code slot}: Σ over its {@link ForwardIndex#SKETCH_TERMS} heaviest entries of
-     * q[term] · weight (code8 precision), a lower bound of its score up to that precision, read from one contiguous
-     * run of packed ints.
+     * Σ q[rankTerms[i]] · rankCodes[i] over {@code [from, to)} of the ranked copy ({@link ForwardIndex}); multiply by
+     * the slot's scale (and {@code featureUnit}) after. Through {@link VectorKernels} where {@link #VECTORIZED};
+     * {@code lanes} is scratch of {@link #rankedLanes()} ints.
      */
-    static float sketchScore(float[] q, View v, int slot) {
-        int[] sketch = v.sketch;
-        float s = 0f;
-        for (int i = slot * ForwardIndex.SKETCH_TERMS, end = i + ForwardIndex.SKETCH_TERMS; i < end; i++) {
-            int packed = sketch[i];
-            s += q[packed >>> 8] * (packed & 0xff);
+    static float rankedDot(float[] q, char[] rankTerms, byte[] rankCodes, int from, int to, int[] lanes) {
+        if (VECTORIZED) {
+            return VectorKernels.rankedDot(q, rankTerms, rankCodes, from, to, lanes);
         }
-        return s * v.scale[slot] * v.featureUnit;
+        float s = 0f;
+        for (int i = from; i < to; i++) {
+            s += q[rankTerms[i]] * (rankCodes[i] & 0xff);
+        }
+        return s;
+    }
+
+    /** Ints of scratch {@link #rankedDot} needs. */
+    static int rankedLanes() {
+        return VECTORIZED ? VectorKernels.lanes() : 0;
     }
 
     /**
-     * Loads one int of every cache line of the sketches of {@code slots[0 .. count)} and returns their sum, so that
-     * the misses of a block's candidates overlap before {@link #sketchScore} reads them (see
+     * The sketch score of slot {@code slot}: Σ over its {@link ForwardIndex#SKETCH_TERMS} heaviest entries (the head
+     * of its ranked copy) of q[term] · weight (code8 precision), a lower bound of its score up to that precision,
+     * read from one contiguous run; 0 where the view keeps no ranked copy.
+     */
+    static float sketchScore(float[] q, View v, int slot, int[] lanes) {
+        if (v.rankTerms == null) {
+            return 0f;
+        }
+        int from = v.start[slot];
+        int head = Math.min(v.start[slot + 1], from + ForwardIndex.SKETCH_TERMS);
+        return rankedDot(q, v.rankTerms, v.rankCodes, from, head, lanes) * v.scale[slot] * v.featureUnit;
+    }
+
+    /**
+     * Loads one element of every cache line of the sketches (ranked-copy heads) of {@code slots[0 .. count)} and
+     * returns their sum, so that the misses of a block's candidates overlap before they are scored (see
      * {@link ApproximateTraversal}); the caller stores the sum where the JIT cannot prove it unused.
      */
     static int touchSketches(View v, int[] slots, int count) {
-        int[] sketch = v.sketch;
+        char[] rankTerms = v.rankTerms;
+        byte[] rankCodes = v.rankCodes;
+        int[] start = v.start;
         int sum = 0;
         for (int i = 0; i < count; i++) {
-            int base = slots[i] * ForwardIndex.SKETCH_TERMS;
-            // a sketch is 256 bytes; the array header shifts it off line boundaries, so it spans 4 or 5 lines of
-            // 64 bytes: one int per 16 and the last one touch each of them
-            sum += sketch[base] + sketch[base + 16] + sketch[base + 32] + sketch[base + 48]
-                    + sketch[base + ForwardIndex.SKETCH_TERMS - 1];
+            int from = start[slots[i]];
+            // a head is 64 entries: 128 bytes of terms (2 or 3 lines of 64 bytes) and 64 bytes of codes (1 or 2)
+            sum += rankTerms[from] + rankTerms[from + 32] + rankTerms[from + ForwardIndex.SKETCH_TERMS - 1]
+                    + rankCodes[from] + rankCodes[from + ForwardIndex.SKETCH_TERMS - 1];
         }
         return sum;
     }

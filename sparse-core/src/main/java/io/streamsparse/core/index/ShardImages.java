@@ -146,8 +146,8 @@ final class ShardImages {
             meta[d] = new DocMeta(ids[d], image.titles()[d], image.snippets()[d], image.fields()[d]);
             keyHash[d] = ContentHash.docKey(config.seed(), ids[d]);
         });
-        return ForwardIndex.ofSlots(config.quantization(), config.clusteringTerms(), n, image.start(), image.terms(),
-                image.codes(), image.scale(), meta, keyHash);
+        return ForwardIndex.ofSlots(config.quantization(), config.clusteringTerms(), config.vocabularySize(), n,
+                image.start(), image.terms(), image.codes(), image.scale(), meta, keyHash);
     }
 
     /** The image's lists as a generation (field postings not built), or null when the image carries none. */

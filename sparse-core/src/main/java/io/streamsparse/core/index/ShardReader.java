@@ -114,9 +114,7 @@ public final class ShardReader implements ShardSearcher {
             ApproximateTraversal.search(v, sc, queryTerms, queryWeights, queryTermCount, request.knobs(), allowed);
             int scored = sc.scored + scoreStaged(v, sc, queryTerms, queryWeights, queryTermCount,
                     request.knobs().queryCut(), allowed);
-            if (ScoreKernels.VECTORIZED) {
-                sc.top.rescoreExact(q, v);
-            }
+            sc.top.rescoreExact(q, v);
             return toResult(v, sc, scored, sc.evaluated, sc.skipped, false, hitVectors);
         } finally {
             for (int i = 0; i < queryTermCount; i++) {

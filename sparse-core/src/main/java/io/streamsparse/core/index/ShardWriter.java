@@ -180,7 +180,7 @@ public final class ShardWriter implements AutoCloseable {
         this.stageCount = new int[config.vocabularySize()];
         this.groupBegin = new int[config.vocabularySize()];
         this.config = config;
-        this.forward = new ForwardIndex(config.quantization(), config.clusteringTerms());
+        this.forward = new ForwardIndex(config.quantization(), config.clusteringTerms(), config.vocabularySize());
         this.df = new int[config.vocabularySize()];
         this.generation = new Generation(config.vocabularySize());
         this.builders = ThreadLocal.withInitial(() -> new ListBuilder(config));
@@ -220,7 +220,8 @@ public final class ShardWriter implements AutoCloseable {
         if (pool > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("too many postings for one shard: " + pool);
         }
-        ForwardIndex f = new ForwardIndex(config.quantization(), config.clusteringTerms(), ids.size(), (int) pool);
+        ForwardIndex f = new ForwardIndex(config.quantization(), config.clusteringTerms(), config.vocabularySize(),
+                ids.size(), (int) pool);
         for (String id : ids) {
             EncodedDocument d = docs.get(id);
             f.append(new DocMeta(id, d.title(), d.snippet(), d.fields()), ContentHash.docKey(config.seed(), id),
@@ -818,7 +819,8 @@ public final class ShardWriter implements AutoCloseable {
         DocMeta[] meta = v.meta;
         int[] order = IntStream.of(live).limit(n).boxed()
                 .sorted((a, b) -> meta[a].docId().compareTo(meta[b].docId())).mapToInt(Integer::intValue).toArray();
-        ForwardIndex f = new ForwardIndex(config.quantization(), config.clusteringTerms(), n, (int) pool);
+        ForwardIndex f = new ForwardIndex(config.quantization(), config.clusteringTerms(), config.vocabularySize(), n,
+                (int) pool);
         for (int s : order) {
             int from = v.start[s];
             f.appendQuantized(meta[s], v.keyHash[s], v.terms, v.codes, from, v.start[s + 1] - from, v.scale[s]);

@@ -3,6 +3,7 @@ package io.streamsparse.core.index;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -30,6 +31,8 @@ final class VectorKernels {
     private static final int LANES = FLOATS.length();
     private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
     private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8));
+    private static final VectorSpecies<Short> SHORTS =
+            VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * 16));
 
     private VectorKernels() {
     }
@@ -38,23 +41,49 @@ final class VectorKernels {
         return LANES >= MIN_LANES;
     }
 
-    /** Σ q[terms[i]] · (codes[i] & 0xff) over {@code [from, to)}, lanes first, then the remainder in order. */
-    static float dotU8(float[] q, int[] terms, byte[] codes, int from, int to) {
+    static int lanes() {
+        return LANES;
+    }
+
+    /**
+     * Σ q[terms[i]] · (codes[i] & 0xff) over {@code [from, to)} of the ranked copy (16-bit terms): as {@link #dotU8},
+     * with the terms widened to ints and stored to {@code lanes} (Java 17's gather takes its index map from an int
+     * array).
+     */
+    static float rankedDot(float[] q, char[] terms, byte[] codes, int from, int to, int[] lanes) {
         FloatVector acc = FloatVector.zero(FLOATS);
         int i = from;
         // invariant: acc holds the lane sums of entries [from, i); i - from is a multiple of LANES
         for (int bound = to - LANES; i <= bound; i += LANES) {
-            FloatVector weights = FloatVector.fromArray(FLOATS, q, 0, terms, i);
-            IntVector signed = (IntVector) ByteVector.fromArray(BYTES, codes, i)
-                    .convertShape(VectorOperators.B2I, INTS, 0);
-            FloatVector code = (FloatVector) signed.lanewise(VectorOperators.AND, 0xff)
-                    .convertShape(VectorOperators.I2F, FLOATS, 0);
-            acc = weights.fma(code, acc);
+            ((IntVector) ShortVector.fromCharArray(SHORTS, terms, i).convertShape(VectorOperators.S2I, INTS, 0))
+                    .lanewise(VectorOperators.AND, 0xffff).intoArray(lanes, 0);
+            acc = FloatVector.fromArray(FLOATS, q, 0, lanes, 0).fma(codes(codes, i), acc);
         }
         float s = acc.reduceLanes(VectorOperators.ADD);
         for (; i < to; i++) {
             s += q[terms[i]] * (codes[i] & 0xff);
         }
         return s;
+    }
+
+    /** Σ q[terms[i]] · (codes[i] & 0xff) over {@code [from, to)}, lanes first, then the remainder in order. */
+    static float dotU8(float[] q, int[] terms, byte[] codes, int from, int to) {
+        FloatVector acc = FloatVector.zero(FLOATS);
+        int i = from;
+        // invariant: acc holds the lane sums of entries [from, i); i - from is a multiple of LANES
+        for (int bound = to - LANES; i <= bound; i += LANES) {
+            acc = FloatVector.fromArray(FLOATS, q, 0, terms, i).fma(codes(codes, i), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) {
+            s += q[terms[i]] * (codes[i] & 0xff);
+        }
+        return s;
+    }
+
+    /** The u8 codes {@code codes[i .. i + LANES)} as floats. */
+    private static FloatVector codes(byte[] codes, int i) {
+        IntVector signed = (IntVector) ByteVector.fromArray(BYTES, codes, i).convertShape(VectorOperators.B2I, INTS, 0);
+        return (FloatVector) signed.lanewise(VectorOperators.AND, 0xff).convertShape(VectorOperators.I2F, FLOATS, 0);
     }
 }

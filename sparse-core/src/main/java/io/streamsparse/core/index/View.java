@@ -39,8 +39,9 @@ final class View {
     /** Clustering features per slot, see {@link ForwardIndex}. */
     final int[] topFeat;
     final int topStride;
-    /** Score sketches per slot, see {@link ForwardIndex}. */
-    final int[] sketch;
+    /** The ranked copy of the pool (its heads are the sketches), see {@link ForwardIndex}; null if not kept. */
+    final char[] rankTerms;
+    final byte[] rankCodes;
     final float featureUnit;
     final Generation generation;
 
@@ -68,7 +69,8 @@ final class View {
         this.codes = f.codes;
         this.topFeat = f.topFeat;
         this.topStride = f.topStride;
-        this.sketch = f.sketch;
+        this.rankTerms = f.rankTerms;
+        this.rankCodes = f.rankCodes;
         this.featureUnit = f.featureUnit;
         this.generation = generation;
     }
@@ -94,6 +96,8 @@ final class View {
 
     /** Approximate heap bytes of the forward index arrays this view refers to. */
     long forwardBytes() {
-        return (long) terms.length * 4 + codes.length + (long) meta.length * (4 + 4 + 8 + 8 + 8 + 4L * topStride + 4L * ForwardIndex.SKETCH_TERMS);
+        long ranked = rankTerms == null ? 0 : (long) rankTerms.length * 3;
+        long perSlot = 4 + 4 + 8 + 8 + 8 + 4L * topStride;
+        return (long) terms.length * 4 + codes.length + ranked + meta.length * perSlot;
     }
 }

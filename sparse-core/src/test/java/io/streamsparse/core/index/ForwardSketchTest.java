@@ -20,18 +20,19 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The forward index's per-document score sketch: the heaviest entries (ties: lower terms), ascending terms, padded
- * with zeros, the same whether a document was appended or decoded from a snapshot image, and its score a lower bound
- * of the document's score; and the clustering features taken from it.
+ * The forward index's ranked copy: every entry of a document, heaviest first (ties: lower terms, zero codes last), the
+ * same whether a document was appended or decoded from a snapshot image; its head (the sketch) scores a lower bound
+ * of the document's score and the whole copy its score; the clustering features are its first entries; vocabularies
+ * wider than 16 bits keep none and are still searched correctly.
  */
 class ForwardSketchTest {
     private static final int VOCABULARY = 30522;
 
     @Test
-    void sketchHoldsTheHeaviestEntriesInTermOrderForBothQuantizations() {
+    void rankedCopyHoldsEveryEntryHeaviestFirstForBothQuantizations() {
         for (Quantization quantization : Quantization.values()) {
             Random rnd = new Random(11);
-            ForwardIndex f = new ForwardIndex(quantization, 12);
+            ForwardIndex f = new ForwardIndex(quantization, 12, VOCABULARY);
             for (int d = 0; d < 300; d++) {
                 // lengths below, at and above the sketch size; few distinct weights, so ties at the cut are common
                 int nnz = 1 + rnd.nextInt(3 * ForwardIndex.SKETCH_TERMS);
@@ -39,15 +40,20 @@ class ForwardSketchTest {
                 while (doc.size() < nnz) {
                     doc.put(rnd.nextInt(VOCABULARY), 1 + rnd.nextInt(d % 2 == 0 ? 4 : 200) / 4f);
                 }
+                if (d % 7 == 0) {
+                    doc.put(rnd.nextInt(VOCABULARY), 0f); // a zero code: kept, last
+                }
                 int slot = f.append(new DocMeta("d" + d, "", "", Map.of()), d, vector(doc));
-                assertSketch(f, slot);
+                assertRanked(f, slot);
                 assertFeatures(f, slot);
             }
-            ForwardIndex decoded = ForwardIndex.ofSlots(quantization, 12, f.slots, f.start, f.terms, f.codes, f.scale,
-                    f.meta, f.keyHash);
-            assertEquals(Arrays.toString(Arrays.copyOf(f.sketch, f.slots * ForwardIndex.SKETCH_TERMS)),
-                    Arrays.toString(Arrays.copyOf(decoded.sketch, f.slots * ForwardIndex.SKETCH_TERMS)),
-                    "decoded from an image: same sketches");
+            ForwardIndex decoded = ForwardIndex.ofSlots(quantization, 12, VOCABULARY, f.slots, f.start, f.terms,
+                    f.codes, f.scale, f.meta, f.keyHash);
+            assertEquals(new String(f.rankTerms, 0, f.size), new String(decoded.rankTerms, 0, decoded.size),
+                    "decoded from an image: same ranked terms");
+            assertEquals(Arrays.toString(Arrays.copyOf(f.rankCodes, f.size)),
+                    Arrays.toString(Arrays.copyOf(decoded.rankCodes, decoded.size)),
+                    "decoded from an image: same ranked codes");
             assertEquals(Arrays.toString(Arrays.copyOf(f.topFeat, f.slots * f.topStride)),
                     Arrays.toString(Arrays.copyOf(decoded.topFeat, f.slots * f.topStride)),
                     "decoded from an image: same clustering features");
@@ -55,9 +61,9 @@ class ForwardSketchTest {
     }
 
     @Test
-    void sketchScoreIsALowerBoundOfTheScore() {
+    void sketchScoreIsALowerBoundOfTheScoreAndTheRankedCopyGivesTheScore() {
         Random rnd = new Random(5);
-        ForwardIndex f = new ForwardIndex(Quantization.U8, 12);
+        ForwardIndex f = new ForwardIndex(Quantization.U8, 12, VOCABULARY);
         float[] q = new float[VOCABULARY];
         for (int i = 0; i < 2000; i++) {
             q[rnd.nextInt(VOCABULARY / 10)] = rnd.nextFloat();
@@ -70,10 +76,14 @@ class ForwardSketchTest {
             f.append(new DocMeta("d" + d, "", "", Map.of()), d, vector(doc));
         }
         View v = new View(0, f.slots, f, null);
+        int[] lanes = new int[ScoreKernels.rankedLanes()];
         for (int s = 0; s < f.slots; s++) {
-            float sketch = ScoreKernels.sketchScore(q, v, s);
+            float sketch = ScoreKernels.sketchScore(q, v, s, lanes);
             float score = ScoreKernels.scoreSlot(q, v, s);
             assertTrue(sketch > 0f && sketch <= score * (1 + 1e-5f), "slot " + s + ": " + sketch + " vs " + score);
+            float ranked = ScoreKernels.rankedDot(q, v.rankTerms, v.rankCodes, v.start[s], v.start[s + 1], lanes)
+                    * v.scale[s];
+            assertEquals(score, ranked, score * 1e-5f, "slot " + s + ": the ranked copy's score");
         }
     }
 
@@ -141,7 +151,7 @@ class ForwardSketchTest {
         assertThrows(IllegalArgumentException.class,
                 () -> IndexConfig.defaults().withClusteringTerms(ForwardIndex.SKETCH_TERMS));
         IndexConfig widest = IndexConfig.defaults().withClusteringTerms(ForwardIndex.SKETCH_TERMS - 1);
-        ForwardIndex f = new ForwardIndex(Quantization.U8, widest.clusteringTerms());
+        ForwardIndex f = new ForwardIndex(Quantization.U8, widest.clusteringTerms(), VOCABULARY);
         Random rnd = new Random(3);
         for (int d = 0; d < 50; d++) {
             TreeMap<Integer, Float> doc = new TreeMap<>();
@@ -179,15 +189,48 @@ class ForwardSketchTest {
         return entries;
     }
 
-    /** Brute force: entries by code8 descending, then term ascending; the first SKETCH_TERMS, in term order. */
-    private static void assertSketch(ForwardIndex f, int slot) {
+    /** Brute force: every entry (term, code8) by code8 descending, then term ascending, zero codes last. */
+    private static void assertRanked(ForwardIndex f, int slot) {
         List<int[]> entries = byWeight(f, slot);
-        List<int[]> kept = new ArrayList<>(entries.subList(0, Math.min(ForwardIndex.SKETCH_TERMS, entries.size())));
-        kept.sort(Comparator.comparingInt(x -> x[0]));
-        int base = slot * ForwardIndex.SKETCH_TERMS;
-        for (int i = 0; i < ForwardIndex.SKETCH_TERMS; i++) {
-            int expected = i < kept.size() ? kept.get(i)[0] << 8 | kept.get(i)[1] : 0;
-            assertEquals(expected, f.sketch[base + i], "slot " + slot + " entry " + i);
+        int from = f.start[slot];
+        int n = f.start[slot + 1] - from;
+        for (int i = 0; i < n; i++) {
+            int term = f.rankTerms[from + i];
+            int c8 = f.rankCodes[from + i] & 0xff;
+            if (i < entries.size()) {
+                assertEquals(entries.get(i)[0] << 8 | entries.get(i)[1], term << 8 | c8, "slot " + slot + " rank " + i);
+            } else {
+                assertEquals(0, c8, "slot " + slot + " rank " + i + ": zero codes last");
+                assertTrue(Arrays.binarySearch(f.terms, from, from + n, term) >= 0, "a term of the slot");
+            }
+        }
+    }
+
+    /**
+     * A vocabulary wider than 16 bits keeps no ranked copy: candidates are scored from the pool without a gate, and
+     * the approximate search still finds a document with terms past 65,535.
+     */
+    @Test
+    void wideVocabularyKeepsNoRankedCopyAndStillSearches() {
+        int vocabulary = 100_000;
+        ShardIndex index = new ShardIndex(IndexConfig.defaults().withVocabularySize(vocabulary));
+        Random rnd = new Random(31);
+        SparseVector[] vectors = new SparseVector[300];
+        for (int d = 0; d < vectors.length; d++) {
+            TreeMap<Integer, Float> doc = new TreeMap<>();
+            while (doc.size() < 80) {
+                doc.put(rnd.nextInt(vocabulary), 0.1f + rnd.nextFloat());
+            }
+            vectors[d] = vector(doc);
+            index.upsert(d, "d" + d, new EncodedDocument("", "", Map.of(), vectors[d]));
+        }
+        index.compact();
+        assertEquals(null, index.reader().currentView().rankTerms);
+        for (int d = 0; d < vectors.length; d += 37) {
+            List<String> exact = docIds(index.search(SearchRequest.exact(vectors[d], 5)));
+            List<String> approximate = docIds(index.search(SearchRequest.approximate(vectors[d], 5)));
+            assertEquals("d" + d, approximate.get(0));
+            assertEquals(exact.get(0), approximate.get(0));
         }
     }
 }
