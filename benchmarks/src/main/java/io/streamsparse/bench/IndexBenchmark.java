@@ -456,11 +456,11 @@ public final class IndexBenchmark {
      * Upserts on this thread (re-upserts of existing ids with new vectors, and new ids) while one reader thread
      * queries; then re-measures recall on the streamed index and after {@code compact()}. Returns upserts/s.
      *
-     * <p>The same mix runs with the reader for {@code --warmup-seconds} before the timed part, as every other timed
-     * phase warms up: the write path's re-upsert branches, the moves and seals and the searches over staged runs and
-     * tails run here for the first time, and C2 recompiled them for ~10 s inside the timed part (a JFR of a 1M run:
-     * ~8 CPU-seconds of compilation, a quarter of the two cores, while a fixed warm-up of 5,000 upserts without the
-     * reader reached none of them).
+     * <p>The same mix runs with the reader for {@code --warmup-seconds} (at most half of {@code --update-ops}
+     * upserts) before the timed part, as every other timed phase warms up: the write path's re-upsert branches, the
+     * moves and seals and the searches over staged runs and tails run here for the first time, and C2 recompiled them
+     * for ~10 s inside the timed part (a JFR of a 1M run: ~8 CPU-seconds of compilation, a quarter of the two cores,
+     * while a fixed warm-up of 5,000 upserts without the reader reached none of them).
      */
     private double updates(ShardIndex index, BenchData data, SearchRequest[] approx)
             throws InterruptedException {
@@ -512,7 +512,8 @@ public final class IndexBenchmark {
         try {
             w = onThread("writer", () -> {
                 WriteCursor cursor = new WriteCursor(index.appliedOffset() + 1);
-                WriterStats warm = writeLoop(index, ids, pool, rnd, cursor, o.warmupSeconds(), Long.MAX_VALUE);
+                // at most half the timed phase's cap: on a small corpus 5 s of upserts would triple the index first
+                WriterStats warm = writeLoop(index, ids, pool, rnd, cursor, o.warmupSeconds(), o.updateOps() / 2);
                 printf("warm-up: %d upserts (%d new ids) in %.1f s with the reader running, not counted%n", warm.ops,
                         warm.added, warm.seconds);
                 System.arraycopy(Measure.gcCounters(), 0, gc0, 0, 2);
