@@ -111,6 +111,22 @@ public final class HybridShard implements AutoCloseable {
         return learned.maintain(maxLists) + lexical.maintain(maxLists);
     }
 
+    /**
+     * Compacts each index whose dead slots number at least {@code minDeadSlots} and more than {@code deadPerLive} times
+     * its live documents; returns how many it compacted.
+     */
+    public int compactWhereMostlyDead(double deadPerLive, int minDeadSlots) {
+        int compacted = 0;
+        for (ShardWriter index : new ShardWriter[] {learned, lexical}) {
+            int dead = index.deadSlots();
+            if (dead >= minDeadSlots && dead > deadPerLive * index.reader().liveDocuments()) {
+                index.compact();
+                compacted++;
+            }
+        }
+        return compacted;
+    }
+
     public int pendingReblocks() {
         return learned.pendingReblocks() + lexical.pendingReblocks();
     }

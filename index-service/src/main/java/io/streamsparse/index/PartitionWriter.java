@@ -5,6 +5,8 @@ import io.streamsparse.core.index.ShardReader;
 import io.streamsparse.core.vector.EncodedDocument;
 import io.streamsparse.core.vector.SparseVectorCodec;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The writer of one owned partition: applies its records to the shard (its learned and lexical indexes,
@@ -19,6 +21,15 @@ final class PartitionWriter {
     static final int MAINTAIN_STEP_LISTS = 4;
     /** Re-blocking budget after a batch however short the batch was, so drifted lists always make progress. */
     static final long MIN_MAINTAIN_NANOS = 1_000_000L;
+
+    /**
+     * An index is compacted once its dead slots pass this many per live document (and {@link #MIN_DEAD_SLOTS}): its
+     * forward index then holds at most about four slots per live document.
+     */
+    static final double DEAD_PER_LIVE = 3;
+    static final int MIN_DEAD_SLOTS = 100_000;
+
+    private static final Logger log = LoggerFactory.getLogger(PartitionWriter.class);
 
     /** What applying one record did. */
     enum Applied { UPSERT, DELETE, ALREADY_APPLIED }
@@ -117,10 +128,28 @@ final class PartitionWriter {
                 shard.maintain(MAINTAIN_STEP_LISTS);
             } while (shard.pendingReblocks() > 0 && System.nanoTime() - start < budget);
         }
+        compactIfMostlyDead(DEAD_PER_LIVE, MIN_DEAD_SLOTS);
         if (catchingUp) {
             caughtUp = true;
         }
         return catchingUp;
+    }
+
+    /**
+     * A memory bound: compacts an index whose dead slots (replaced or deleted documents, never reused before a
+     * compaction) passed {@code deadPerLive} times its live documents and {@code minDeadSlots}. The consumer waits
+     * for it (seconds for a few hundred thousand documents), which is why the bound is loose; without it sustained
+     * re-upserts grew the forward index until the heap ran out (docs/BENCHMARKS.md, freshness). Returns whether it
+     * compacted.
+     */
+    boolean compactIfMostlyDead(double deadPerLive, int minDeadSlots) {
+        long started = System.nanoTime();
+        int compacted = shard.compactWhereMostlyDead(deadPerLive, minDeadSlots);
+        if (compacted > 0) {
+            log.info("Shard {}: compacted {} of its indexes (dead slots past {} per live document) in {} ms",
+                    partition, compacted, deadPerLive, (System.nanoTime() - started) / 1_000_000);
+        }
+        return compacted > 0;
     }
 
     /** Lists of both indexes waiting for re-blocking. */

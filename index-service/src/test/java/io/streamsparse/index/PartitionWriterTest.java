@@ -1,5 +1,6 @@
 package io.streamsparse.index;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,6 +43,29 @@ class PartitionWriterTest {
         assertEquals(2, w.reader().appliedOffset());
         assertThrows(IllegalArgumentException.class, () -> w.apply(5, "x", new byte[] {1, 2, 3}));
         assertEquals(3, w.nextOffset(), "a rejected record changes nothing");
+        w.close();
+    }
+
+    /** Re-upserts leave dead slots behind; past the bound the writer compacts them away, content unchanged. */
+    @Test
+    void compactsAnIndexWhoseSlotsAreMostlyDead() {
+        PartitionWriter w = writer(0);
+        SyntheticCorpus c = new SyntheticCorpus(6);
+        long offset = 0;
+        for (int round = 0; round < 5; round++) {
+            for (int i = 0; i < 200; i++) {
+                w.apply(offset++, "d" + i, SparseVectorCodec.encode(c.document(round * 200 + i)));
+            }
+        }
+        assertEquals(1000, w.reader().stats().slots());
+        byte[] digest = w.reader().contentDigest();
+        assertFalse(w.compactIfMostlyDead(PartitionWriter.DEAD_PER_LIVE, PartitionWriter.MIN_DEAD_SLOTS),
+                "800 dead slots are below the service's minimum");
+        assertFalse(w.compactIfMostlyDead(4, 100), "4 dead per live document is not more than 4");
+        assertTrue(w.compactIfMostlyDead(3, 100));
+        assertEquals(200, w.reader().stats().slots());
+        assertEquals(200, w.reader().liveDocuments());
+        assertArrayEquals(digest, w.reader().contentDigest());
         w.close();
     }
 

@@ -800,6 +800,11 @@ public final class ShardWriter implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ compaction
 
+    /** Slots of deleted or replaced documents: memory that only {@link #compact()} reclaims. */
+    public int deadSlots() {
+        return forward.slots - liveDocs;
+    }
+
     /**
      * Rebuilds everything from the live documents: slots renumbered in doc-id order, dead slots reclaimed, every list
      * re-blocked. Afterwards the physical layout equals {@link #build} of the same content.
