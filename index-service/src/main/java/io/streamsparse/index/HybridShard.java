@@ -131,10 +131,6 @@ public final class HybridShard implements AutoCloseable {
         return learned.pendingReblocks() + lexical.pendingReblocks();
     }
 
-    public Images images() {
-        return captureImages().build();
-    }
-
     /** Writer thread: both indexes' state now, cheaply (see {@link ImageCapture}); the copy is the caller's. */
     public Captures captureImages() {
         return new Captures(learned.captureImage(), lexical.captureImage());

@@ -124,7 +124,7 @@ class HybridShardTest {
             for (Op op : ops) {
                 apply(shard, op);
             }
-            HybridShard.Images images = shard.images();
+            HybridShard.Images images = shard.captureImages().build();
             learnedStore.save(images.learned());
             lexicalStore.save(images.lexical());
             SnapshotStore.Loaded learned = learnedStore.loadNewest();

@@ -146,21 +146,20 @@ final class Reblocker implements AutoCloseable {
 
     /** Sets the share of one core the builder may use, in (0, 1]; the system property gives the initial one. */
     void cpuShare(double share) {
-        if (!(share > 0 && share <= 1)) {
-            throw new IllegalArgumentException("re-blocking CPU share must be in (0, 1], was " + share);
-        }
-        cpuShare = share;
+        cpuShare = checkedShare(share, "re-blocking CPU share");
     }
 
     static double cpuShare(String value) {
-        double share;
         try {
-            share = Double.parseDouble(value);
+            return checkedShare(Double.parseDouble(value), CPU_SHARE_PROPERTY);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(CPU_SHARE_PROPERTY + " must be a number in (0, 1], was " + value, e);
         }
+    }
+
+    private static double checkedShare(double share, String what) {
         if (!(share > 0 && share <= 1)) {
-            throw new IllegalArgumentException(CPU_SHARE_PROPERTY + " must be in (0, 1], was " + value);
+            throw new IllegalArgumentException(what + " must be in (0, 1], was " + share);
         }
         return share;
     }
