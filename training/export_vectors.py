@@ -90,6 +90,7 @@ def main():
                    help="model queries only (no documents, no inference-free queries: those need the documents)")
     args = p.parse_args()
     args.smoke = 0
+    args.extra = None  # load_data reads it (train.py --extra); no extra pairs here
     import torch
     from train import THRESHOLD, Tok, load_data, ort_encode_parallel, per_text
     corpus = load_data(args)
