@@ -8,7 +8,8 @@ import org.roaringbitmap.RoaringBitmap;
 /**
  * Seismic-style approximate traversal of a published {@link View}: for each of the {@code queryCut} heaviest query
  * terms, score the list's block summaries, visit blocks best summary first and stop at the first one whose
- * calibrated summary score is below {@code heapFactor ×} the current k-th score (once k hits exist); score each
+ * calibrated summary score is below {@code heapFactor ×} the current k-th score (once k hits exist; the factor rises
+ * with the list's rank, {@link #BAR_RISE}); score each
  * unseen live document of a visited block from the forward index's ranked copy (its entries heaviest first,
  * {@link ForwardIndex}): first its head, the sketch, and only when the sketch score reaches {@link #SKETCH_GATE} of
  * the k-th score the rest of the same run (u8 codes; u16 codes take the full score from the pool); then score the
@@ -36,14 +37,24 @@ import org.roaringbitmap.RoaringBitmap;
 final class ApproximateTraversal {
 
     /**
-     * A candidate whose sketch score ({@link ScoreKernels#sketchScore}: its 64 heaviest entries) is below this
-     * fraction of the current k-th score is not scored in full. On the real doc corpus (250k passages, 64-term
-     * queries) a sketch holds ~0.56 of a document's score (0.61 for exact top-10 documents) while only ~1.4 % of the
-     * scored candidates ever reach the k-th score: at 0.4 the full dot product runs for ~1 candidate in 5 at a
-     * recall cost of ~0.001 (docs/BENCHMARKS.md, issue 10). Peaked vectors keep most of their mass in 64 entries, so
-     * the gate only drops candidates that are far off there.
+     * A candidate whose sketch score ({@link ScoreKernels#sketchScore}: its 64 heaviest entries), extrapolated to the
+     * whole document by the sketch's share of its mass ({@link ForwardIndex#sketchScale}), is below this fraction of
+     * the current k-th score is not scored in full. Only ~1.4 % of the scored candidates ever reach the k-th score;
+     * at 1.0 the full dot product runs for ~1 candidate in 14 on the real doc corpus (128-term passages, 64-term
+     * queries), and the extrapolation keeps the gate fair to flat 200-term documents whose sketch holds a third of
+     * their mass, which an unscaled gate of 0.5 of the k-th score already cut to recall 0.79 (FlatVectorsRecallTest;
+     * docs/BENCHMARKS.md, issue 10).
      */
-    static final float SKETCH_GATE = 0.4f;
+    static final float SKETCH_GATE = 1.0f;
+
+    /**
+     * The bar a block must pass rises with its list's rank among the query's cut terms: the list of the c-th
+     * heaviest term (from 0) stops at {@code heapFactor × (1 + BAR_RISE · c / queryCut)} of the k-th score. Lighter
+     * terms' lists hold fewer of the top-k documents that heavier lists have not found already, so their blocks
+     * are worth less at the same summary score. On the real doc corpus (250k passages) at recall@10 ~0.955 this cut
+     * candidates per query from ~5,100 to ~4,000 (docs/BENCHMARKS.md, issue 10).
+     */
+    static final float BAR_RISE = 1f;
 
     private ApproximateTraversal() {
     }
@@ -78,7 +89,7 @@ final class ApproximateTraversal {
         byte[] rankCodes = v.rankCodes;
         int[] start = v.start;
         float[] scale = v.scale;
-        float featureUnit = v.featureUnit;
+        float[] sketchScale = v.sketchScale;
         int[] lanes = scratch.lanes;
         // lists may be newer than the view (re-blocked since): they can hold slots at or past v.slotLimit, which
         // visible() rejects before anything indexes a per-slot array
@@ -93,6 +104,7 @@ final class ApproximateTraversal {
             }
             BlockSummaries summaries = list.summaries;
             int blocks = list.blocks();
+            float listFactor = heapFactor * (1f + BAR_RISE * c / cut);
             long[] blockOrder = scratch.blockOrder(blocks);
             for (int b = 0; b < blocks; b++) {
                 float bound = summaries.score(q, b);
@@ -106,7 +118,7 @@ final class ApproximateTraversal {
                 long key = blockOrder[i];
                 float summaryScore = Float.intBitsToFloat(0x7fffffff - (int) (key >>> 32));
                 float rho = summaryScoreSum > 0f ? Math.max(1f, trueScoreSum / summaryScoreSum) : 1f;
-                if (top.full() && summaryScore * rho < heapFactor * top.threshold()) {
+                if (top.full() && summaryScore * rho < listFactor * top.threshold()) {
                     skipped += blocks - i;
                     break;
                 }
@@ -134,7 +146,7 @@ final class ApproximateTraversal {
                         int to = start[s + 1];
                         int head = Math.min(to, from + ForwardIndex.SKETCH_TERMS);
                         float headDot = ScoreKernels.rankedDot(q, rankTerms, rankCodes, from, head, lanes);
-                        if (top.full() && headDot * scale[s] * featureUnit < SKETCH_GATE * top.threshold()) {
+                        if (top.full() && headDot * sketchScale[s] < SKETCH_GATE * top.threshold()) {
                             continue;
                         }
                         if (!v.visible(s)) {

@@ -52,6 +52,12 @@ final class ForwardIndex {
     int size;
     int[] start = new int[17];
     float[] scale = new float[16];
+    /**
+     * Per slot: {@code scale · featureUnit / φ}, where φ is the share of the slot's code8 mass in its sketch (0 for an
+     * all-zero slot): a sketch score times this extrapolates it to the whole document, so that one gate fits
+     * documents whose sketch holds most of their mass and flat ones whose sketch holds a third of it.
+     */
+    float[] sketchScale = new float[16];
     long[] died = new long[16];
     long[] keyHash = new long[16];
     DocMeta[] meta = new DocMeta[16];
@@ -86,6 +92,7 @@ final class ForwardIndex {
         }
         start = new int[sc + 1];
         scale = new float[sc];
+        sketchScale = new float[sc];
         died = new long[sc];
         keyHash = new long[sc];
         meta = new DocMeta[sc];
@@ -114,6 +121,7 @@ final class ForwardIndex {
                 && codes.length == pool * cb && meta.length == n;
         f.start = exact ? start : Arrays.copyOf(start, Math.max(17, n + 1));
         f.scale = exact ? scale : Arrays.copyOf(scale, Math.max(16, n));
+        f.sketchScale = new float[Math.max(16, n)];
         f.died = new long[Math.max(16, n)];
         f.keyHash = keyHash.length >= Math.max(16, n) ? keyHash : Arrays.copyOf(keyHash, Math.max(16, n));
         f.meta = meta.length >= Math.max(16, n) ? meta : Arrays.copyOf(meta, Math.max(16, n));
@@ -186,7 +194,7 @@ final class ForwardIndex {
     }
 
     /**
-     * Fills the slot's ranked copy and its clustering features (see the class invariants) with one counting sort by
+     * Fills the slot's ranked copy, its clustering features and its sketch scale (see the fields) with one counting sort by
      * code8: a histogram gives each code8 its first position, heaviest first; one pass in term order places every
      * entry, so equal code8 keep ascending terms. The features are the ranked copy's first {@code topStride} non-zero
      * entries (clusteringTerms < {@link #SKETCH_TERMS}). O(nnz + 256) per document: the writer pays it on every
@@ -221,6 +229,16 @@ final class ForwardIndex {
                 rankCodes[from + i] = (byte) packed[i];
             }
         }
+        long mass = 0;
+        long sketchMass = 0;
+        int sketchLeft = SKETCH_TERMS;
+        for (int c = 255; c > 0; c--) {
+            int inSketch = Math.min(sketchLeft, histogram[c]);
+            mass += (long) histogram[c] * c;
+            sketchMass += (long) inSketch * c;
+            sketchLeft -= inSketch;
+        }
+        sketchScale[slot] = sketchMass == 0 ? 0f : (float) (scale[slot] * featureUnit * ((double) mass / sketchMass));
         int features = Math.min(topStride, n - histogram[0]);
         int featureBase = slot * topStride;
         System.arraycopy(packed, 0, topFeat, featureBase, features);
@@ -242,6 +260,7 @@ final class ForwardIndex {
             int cap = meta.length; // every per-slot array holds cap slots (start one more)
             start = Arrays.copyOf(start, cap + 1);
             scale = Arrays.copyOf(scale, cap);
+            sketchScale = Arrays.copyOf(sketchScale, cap);
             died = Arrays.copyOf(died, cap);
             keyHash = Arrays.copyOf(keyHash, cap);
             topFeat = Arrays.copyOf(topFeat, cap * topStride);

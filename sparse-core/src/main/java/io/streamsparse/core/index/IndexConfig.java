@@ -50,7 +50,7 @@ public record IndexConfig(int vocabularySize, int blockSize, int pruneLambda, fl
     public static final int MAX_VOCABULARY_SIZE = 1 << 23;
 
     private static final IndexConfig DEFAULTS = new IndexConfig(DEFAULT_VOCABULARY_SIZE, 16, 1000, 0.5f,
-            32, Quantization.U8, 0.1f, 32, 0.2f, ReblockMode.INLINE, 12, 0x5EED_5EED_5EEDL);
+            64, Quantization.U8, 0.1f, 32, 0.2f, ReblockMode.INLINE, 12, 0x5EED_5EED_5EEDL);
 
     public IndexConfig {
         if (vocabularySize < 1 || vocabularySize > MAX_VOCABULARY_SIZE) {

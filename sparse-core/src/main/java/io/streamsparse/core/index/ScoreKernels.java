@@ -126,8 +126,16 @@ final class ScoreKernels {
         return sum;
     }
 
-    /** Σ q[terms[i]] · code[i] over a summary run (one-byte codes); multiply by the block scale after. */
+    /**
+     * Σ q[terms[i]] · code[i] over a summary run (one-byte codes); multiply by the block scale after. Through
+     * {@link VectorKernels} where {@link #VECTORIZED}: only the approximate traversal orders blocks by it, and scoring
+     * the ~900 summaries of a 15-term query on the real doc corpus took ~110 µs scalar, ~90 µs vectorized
+     * (docs/BENCHMARKS.md, issue 10).
+     */
     static float summaryDot(float[] q, int[] terms, byte[] codes, int from, int to) {
+        if (VECTORIZED) {
+            return VectorKernels.dotU8(q, terms, codes, from, to);
+        }
         float s = 0f;
         for (int i = from; i < to; i++) {
             s += q[terms[i]] * (codes[i] & 0xff);

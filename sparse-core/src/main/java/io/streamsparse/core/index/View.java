@@ -31,6 +31,8 @@ final class View {
     final int codeBytes;
     final int[] start;
     final float[] scale;
+    /** Per slot, see {@link ForwardIndex#sketchScale}. */
+    final float[] sketchScale;
     final long[] died;
     final long[] keyHash;
     final DocMeta[] meta;
@@ -62,6 +64,7 @@ final class View {
         this.codeBytes = f.codeBytes;
         this.start = f.start;
         this.scale = f.scale;
+        this.sketchScale = f.sketchScale;
         this.died = f.died;
         this.keyHash = f.keyHash;
         this.meta = f.meta;
@@ -97,7 +100,7 @@ final class View {
     /** Approximate heap bytes of the forward index arrays this view refers to. */
     long forwardBytes() {
         long ranked = rankTerms == null ? 0 : (long) rankTerms.length * 3;
-        long perSlot = 4 + 4 + 8 + 8 + 8 + 4L * topStride;
+        long perSlot = 4 + 4 + 4 + 8 + 8 + 8 + 4L * topStride;
         return (long) terms.length * 4 + codes.length + ranked + meta.length * perSlot;
     }
 }

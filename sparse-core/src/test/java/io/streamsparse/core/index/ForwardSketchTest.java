@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The forward index's ranked copy: every entry of a document, heaviest first (ties: lower terms, zero codes last), the
- * same whether a document was appended or decoded from a snapshot image; its head (the sketch) scores a lower bound
+ * same whether a document was appended or decoded from a snapshot image, with the scale that extrapolates its head to
+ * the whole document; its head (the sketch) scores a lower bound
  * of the document's score and the whole copy its score; the clustering features are its first entries; vocabularies
  * wider than 16 bits keep none and are still searched correctly.
  */
@@ -46,6 +47,7 @@ class ForwardSketchTest {
                 int slot = f.append(new DocMeta("d" + d, "", "", Map.of()), d, vector(doc));
                 assertRanked(f, slot);
                 assertFeatures(f, slot);
+                assertSketchScale(f, slot);
             }
             ForwardIndex decoded = ForwardIndex.ofSlots(quantization, 12, VOCABULARY, f.slots, f.start, f.terms,
                     f.codes, f.scale, f.meta, f.keyHash);
@@ -57,7 +59,26 @@ class ForwardSketchTest {
             assertEquals(Arrays.toString(Arrays.copyOf(f.topFeat, f.slots * f.topStride)),
                     Arrays.toString(Arrays.copyOf(decoded.topFeat, f.slots * f.topStride)),
                     "decoded from an image: same clustering features");
+            assertEquals(Arrays.toString(Arrays.copyOf(f.sketchScale, f.slots)),
+                    Arrays.toString(Arrays.copyOf(decoded.sketchScale, f.slots)),
+                    "decoded from an image: same sketch scales");
         }
+    }
+
+    /** The sketch scale extrapolates the sketch's code8 mass to the document's: scale · unit · mass / sketch mass. */
+    private static void assertSketchScale(ForwardIndex f, int slot) {
+        long mass = 0;
+        long sketchMass = 0;
+        for (int e = f.start[slot]; e < f.start[slot + 1]; e++) {
+            int code8 = f.rankCodes[e] & 0xff;
+            mass += code8;
+            if (e - f.start[slot] < ForwardIndex.SKETCH_TERMS) {
+                sketchMass += code8;
+            }
+        }
+        float expected = sketchMass == 0 ? 0f
+                : (float) (f.scale[slot] * f.featureUnit * ((double) mass / sketchMass));
+        assertEquals(expected, f.sketchScale[slot], 1e-6f * Math.abs(expected), "sketch scale of slot " + slot);
     }
 
     @Test
