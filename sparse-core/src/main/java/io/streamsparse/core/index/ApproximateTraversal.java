@@ -106,10 +106,7 @@ final class ApproximateTraversal {
             int blocks = list.blocks();
             float listFactor = heapFactor * (1f + BAR_RISE * c / cut);
             long[] blockOrder = scratch.blockOrder(blocks);
-            for (int b = 0; b < blocks; b++) {
-                float bound = summaries.score(q, b);
-                blockOrder[b] = ((long) (0x7fffffff - Float.floatToIntBits(Math.max(0f, bound))) << 32) | b;
-            }
+            ScoreKernels.summaryOrder(q, summaries, blockOrder);
             Arrays.sort(blockOrder, 0, blocks);
             evaluated += blocks;
             int[] docs = list.docs;

@@ -40,11 +40,6 @@ final class BlockSummaries {
         return terms.length;
     }
 
-    /** Upper-bound estimate of block {@code b}'s best score for the dense query {@code q} (see class javadoc). */
-    float score(float[] q, int b) {
-        return ScoreKernels.summaryDot(q, terms, codes, start[b], start[b + 1]) * scale[b];
-    }
-
     /** The smallest float scale with {@code MAX_CODE · scale >= max} (0 for max 0). */
     static float quantizationScale(float max) {
         if (!(max > 0f)) {

@@ -127,19 +127,22 @@ final class ScoreKernels {
     }
 
     /**
-     * Σ q[terms[i]] · code[i] over a summary run (one-byte codes); multiply by the block scale after. Through
-     * {@link VectorKernels} where {@link #VECTORIZED}: only the approximate traversal orders blocks by it, and scoring
-     * the ~900 summaries of a 15-term query on the real doc corpus took ~110 µs scalar, ~90 µs vectorized
-     * (docs/BENCHMARKS.md, issue 10).
+     * Scores every block summary of {@code summaries} for the dense query {@code q} and writes
+     * {@code keys[b] = (0x7fffffff - bits(max(0, bound_b))) << 32 | b}, so that sorting the keys ascending orders the
+     * blocks best bound first (non-negative floats order like their bits). Through {@link VectorKernels} where
+     * {@link #VECTORIZED}: scoring the ~1,200 summaries of a 20-term query on the real doc corpus took ~110 µs
+     * scalar. One call per list with the loop inside, so that the kernel inlines here and its vectors stay in
+     * registers (called per block through the summary, they were allocated: ~120 KB per query).
      */
-    static float summaryDot(float[] q, int[] terms, byte[] codes, int from, int to) {
-        if (VECTORIZED) {
-            return VectorKernels.dotU8(q, terms, codes, from, to);
+    static void summaryOrder(float[] q, BlockSummaries summaries, long[] keys) {
+        int[] start = summaries.start;
+        int[] terms = summaries.terms;
+        byte[] codes = summaries.codes;
+        float[] scale = summaries.scale;
+        for (int b = 0, blocks = summaries.blocks(); b < blocks; b++) {
+            float dot = VECTORIZED ? VectorKernels.dotU8(q, terms, codes, start[b], start[b + 1])
+                    : dotU8(q, terms, codes, start[b], start[b + 1]);
+            keys[b] = ((long) (0x7fffffff - Float.floatToIntBits(Math.max(0f, dot * scale[b]))) << 32) | b;
         }
-        float s = 0f;
-        for (int i = from; i < to; i++) {
-            s += q[terms[i]] * (codes[i] & 0xff);
-        }
-        return s;
     }
 }
