@@ -18,6 +18,12 @@ final class QueryScratch {
     int scored;
     int evaluated;
     int skipped;
+    /**
+     * The traversal's calibration sums over the blocks visited so far in this query: best exact score found in a
+     * block, and that block's summary score ({@link ApproximateTraversal}).
+     */
+    float trueScoreSum;
+    float summaryScoreSum;
 
     QueryScratch(int vocabularySize) {
         dense = new float[vocabularySize];
