@@ -17,12 +17,12 @@ public record SearchKnobs(int queryCut, float heapFactor, int filterExactMax) {
      * Defaults for the vectors this system serves: the bundled model writes flat documents (128 similar weights each)
      * and 64-term queries, on which summaries are weak bounds, so the traversal must visit far more blocks than on
      * peaked SPLADE-like vectors. Candidates are screened by their sketch before the full dot product, and each
-     * lighter query term's list must pass a higher bar (issue 10), so visiting more lists is cheap: at queryCut 20 /
-     * heapFactor 0.5 approximate top-10 finds ~0.955 of the exact top-10 on 250k passages of the doc corpus; the
-     * index service uses these same values unless configured otherwise (docs/BENCHMARKS.md, issue 10).
+     * lighter query term's list must pass a higher bar (issue 10): at queryCut 15 / heapFactor 0.45 approximate
+     * top-10 finds ~0.954 of the exact top-10 on 250k passages of the doc corpus at p50 ~0.5 ms (20 / 0.5: 0.956 at
+     * ~0.57 ms); the index service uses these same values unless configured otherwise (docs/BENCHMARKS.md, issue 10).
      */
-    public static final int DEFAULT_QUERY_CUT = 20;
-    public static final float DEFAULT_HEAP_FACTOR = 0.5f;
+    public static final int DEFAULT_QUERY_CUT = 15;
+    public static final float DEFAULT_HEAP_FACTOR = 0.45f;
     public static final int DEFAULT_FILTER_EXACT_MAX = 20_000;
 
     private static final SearchKnobs DEFAULTS =
