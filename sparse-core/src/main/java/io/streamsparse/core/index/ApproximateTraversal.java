@@ -8,12 +8,12 @@ import org.roaringbitmap.RoaringBitmap;
 /**
  * Seismic-style approximate traversal of a published {@link View}: for each of the {@code queryCut} heaviest query
  * terms, score the list's block summaries, visit blocks best summary first and stop at the first one whose
- * calibrated summary score is below {@code heapFactor ×} the current k-th score (once k hits exist; the factor rises
- * with the list's rank, {@link #BAR_RISE}); score each
- * unseen live document of a visited block from the forward index's ranked copy (its entries heaviest first,
- * {@link ForwardIndex}): first its head, the sketch, and only when the sketch score reaches {@link #SKETCH_GATE} of
- * the k-th score the rest of the same run (u8 codes; u16 codes take the full score from the pool); then score the
- * list's tail (not yet blocked) the same way. A candidate is read from one place, 3 bytes an entry: against a separate
+ * calibrated summary score is below {@code heapFactor ×} the current k-th score (once k hits exist; the factor
+ * rises with the list's rank, {@link #BAR_RISE}); score each unseen live document of a visited block from the forward
+ * index's ranked copy (its entries heaviest first, {@link ForwardIndex}): first its head, the sketch, and only when
+ * the sketch score extrapolated to the whole document reaches {@link #SKETCH_GATE} of the k-th score the rest of the
+ * same run (u8 codes; u16 codes take the full score from the pool); then score the list's tail (not yet blocked)
+ * the same way. A candidate is read from one place, 3 bytes an entry: against a separate
  * 256-byte sketch plus the pool's 5 bytes an entry, -30 % p50 on the real doc corpus (docs/BENCHMARKS.md, issue 10).
  *
  * <p><b>Memory-level parallelism.</b> A visited block's candidates sit at random slots, so each sketch is a cache

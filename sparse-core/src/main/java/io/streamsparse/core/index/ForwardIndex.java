@@ -53,8 +53,8 @@ final class ForwardIndex {
     int[] start = new int[17];
     float[] scale = new float[16];
     /**
-     * Per slot: {@code scale · featureUnit / φ}, where φ is the share of the slot's code8 mass in its sketch (0 for an
-     * all-zero slot): a sketch score times this extrapolates it to the whole document, so that one gate fits
+     * Per slot: {@code scale · featureUnit / φ}, where φ is the share of the slot's code8 mass in its sketch (0 for
+     * an all-zero slot): a sketch score times this extrapolates it to the whole document, so that one gate fits
      * documents whose sketch holds most of their mass and flat ones whose sketch holds a third of it.
      */
     float[] sketchScale = new float[16];
@@ -194,11 +194,11 @@ final class ForwardIndex {
     }
 
     /**
-     * Fills the slot's ranked copy, its clustering features and its sketch scale (see the fields) with one counting sort by
-     * code8: a histogram gives each code8 its first position, heaviest first; one pass in term order places every
-     * entry, so equal code8 keep ascending terms. The features are the ranked copy's first {@code topStride} non-zero
-     * entries (clusteringTerms < {@link #SKETCH_TERMS}). O(nnz + 256) per document: the writer pays it on every
-     * append (a comparison sort cost it ~25 % of its time when the sketch was selected that way).
+     * Fills the slot's ranked copy, its clustering features and its sketch scale (see the fields) with one counting
+     * sort by code8: a histogram gives each code8 its first position, heaviest first; one pass in term order places
+     * every entry, so equal code8 keep ascending terms. The features are the ranked copy's first {@code topStride}
+     * non-zero entries (clusteringTerms < {@link #SKETCH_TERMS}). O(nnz + 256) per document: the writer pays it on
+     * every append (a comparison sort cost it ~25 % of its time when the sketch was selected that way).
      */
     private void fillRankedAndFeatures(int slot, RankScratch scratch) {
         int from = start[slot];

@@ -130,9 +130,9 @@ final class ScoreKernels {
      * Scores every block summary of {@code summaries} for the dense query {@code q} and writes
      * {@code keys[b] = (0x7fffffff - bits(max(0, bound_b))) << 32 | b}, so that sorting the keys ascending orders the
      * blocks best bound first (non-negative floats order like their bits). Through {@link VectorKernels} where
-     * {@link #VECTORIZED}: scoring the ~1,200 summaries of a 20-term query on the real doc corpus took ~110 µs
-     * scalar. One call per list with the loop inside, so that the kernel inlines here and its vectors stay in
-     * registers (called per block through the summary, they were allocated: ~120 KB per query).
+     * {@link #VECTORIZED} (the summary phase of a 15-term query on the real doc corpus: ~120 µs scalar, ~95 µs
+     * vectorized; docs/BENCHMARKS.md, issue 10). One call per list with the loop inside, so that the kernel inlines
+     * into one small compiled loop.
      */
     static void summaryOrder(float[] q, BlockSummaries summaries, long[] keys) {
         int[] start = summaries.start;

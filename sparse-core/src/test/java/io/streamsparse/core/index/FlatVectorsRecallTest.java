@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Flat vectors (hundreds of similar weights per document, as a lightly regularized SPLADE-style model writes) at
- * the default build and search knobs: block summaries keep 64 coordinates of thousands, so their scores fall far below the
- * documents' true scores. Approximate search must still find the exact top-10 (see the calibration note on
+ * the default build and search knobs: block summaries keep 64 coordinates of thousands, so their scores fall far
+ * below the documents' true scores. Approximate search must still find the exact top-10 (see the calibration note on
  * {@link ShardIndex}'s traversal) and its sketch gate must not drop them: recall@10 must stay at least 0.8 (without
  * the calibration it was 0.41).
  */
