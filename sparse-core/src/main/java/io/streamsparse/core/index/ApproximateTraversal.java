@@ -13,8 +13,8 @@ import org.roaringbitmap.RoaringBitmap;
  * index's ranked copy (its entries heaviest first, {@link ForwardIndex}): first its head, the sketch, and only when
  * the sketch score extrapolated to the whole document reaches {@link #SKETCH_GATE} of the k-th score the rest of the
  * same run (u8 codes; u16 codes take the full score from the pool); then score the list's tail (not yet blocked)
- * the same way. A candidate is read from one place, 3 bytes an entry: against a separate
- * 256-byte sketch plus the pool's 5 bytes an entry, -30 % p50 on the real doc corpus (docs/BENCHMARKS.md, issue 10).
+ * the same way. A candidate is read from one place, 3 bytes an entry: against a separate 256-byte sketch plus the
+ * pool's 5 bytes an entry, -30 % p50 on the real doc corpus (docs/BENCHMARKS.md, issue 10).
  *
  * <p><b>Memory-level parallelism.</b> A visited block's candidates sit at random slots, so each sketch is a cache
  * (and TLB) miss; scored one after the other, the 64-entry sketch loop of one candidate fills the out-of-order window

@@ -211,10 +211,16 @@ final class ForwardIndex {
             histogram[code8(e)]++;
         }
         int position = 0;
+        long mass = 0;
+        long sketchMass = 0; // of the first SKETCH_TERMS entries, heaviest first
         for (int c = 255; c >= 0; c--) {
+            int count = histogram[c];
             next[c] = position;
-            position += histogram[c];
+            mass += (long) count * c;
+            sketchMass += (long) Math.min(count, Math.max(0, SKETCH_TERMS - position)) * c;
+            position += count;
         }
+        sketchScale[slot] = sketchMass == 0 ? 0f : (float) (scale[slot] * featureUnit * ((double) mass / sketchMass));
         if (scratch.packed.length < n) {
             scratch.packed = new int[Math.max(n, 2 * scratch.packed.length)];
         }
@@ -229,16 +235,6 @@ final class ForwardIndex {
                 rankCodes[from + i] = (byte) packed[i];
             }
         }
-        long mass = 0;
-        long sketchMass = 0;
-        int sketchLeft = SKETCH_TERMS;
-        for (int c = 255; c > 0; c--) {
-            int inSketch = Math.min(sketchLeft, histogram[c]);
-            mass += (long) histogram[c] * c;
-            sketchMass += (long) inSketch * c;
-            sketchLeft -= inSketch;
-        }
-        sketchScale[slot] = sketchMass == 0 ? 0f : (float) (scale[slot] * featureUnit * ((double) mass / sketchMass));
         int features = Math.min(topStride, n - histogram[0]);
         int featureBase = slot * topStride;
         System.arraycopy(packed, 0, topFeat, featureBase, features);

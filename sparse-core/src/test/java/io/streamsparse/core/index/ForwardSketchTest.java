@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The forward index's ranked copy: every entry of a document, heaviest first (ties: lower terms, zero codes last), the
  * same whether a document was appended or decoded from a snapshot image, with the scale that extrapolates its head to
- * the whole document; its head (the sketch) scores a lower bound
- * of the document's score and the whole copy its score; the clustering features are its first entries; vocabularies
- * wider than 16 bits keep none and are still searched correctly.
+ * the whole document; its head (the sketch) scores a lower bound of the document's score and the whole copy its
+ * score; the clustering features are its first entries; vocabularies wider than 16 bits keep none and are still
+ * searched correctly.
  */
 class ForwardSketchTest {
     private static final int VOCABULARY = 30522;
